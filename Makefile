@@ -1,0 +1,99 @@
+# xhgen — see README.md.  `make` builds ./xhgen; `make run` and `make test`
+# first install what is missing (tests/setup.sh), so both work on a fresh
+# Debian 12 machine.  V=1 shows the commands; DEVELOPER=1 adds -Werror.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/xhgen
+MANDIR    ?= $(PREFIX)/share/man
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS    ?= -O2 -g
+PKGS      := libxml-2.0 libzip libpcre2-8 zlib yajl
+WARN      := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wshadow
+ifeq ($(DEVELOPER),1)
+WARN      += -Werror
+endif
+XH_CPPFLAGS = -D_GNU_SOURCE -DXH_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+XH_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+Q         := $(if $(V),,@)
+
+LIB_SRC   := $(filter-out gen/main.c,$(wildcard gen/*.c))
+LIB_OBJ   := $(LIB_SRC:gen/%.c=build/%.o)
+ASAN_OBJ  := $(LIB_SRC:gen/%.c=build/asan/%.o)
+SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/%)
+UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
+
+.PHONY: all deps run test test-asan unit bench valgrind install uninstall clean
+
+all: xhgen
+
+build/%.o: gen/%.c gen/*.h | build
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: gen/%.c gen/*.h | build
+	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build:
+	$(Q)mkdir -p build/asan
+
+build/libxh.a: $(LIB_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+build/asan/libxh.a: $(ASAN_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+xhgen: build/main.o build/libxh.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(XH_LIBS) $(LDLIBS)
+
+build/asan/xhgen: gen/main.c build/asan/libxh.a
+	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(SANFLAGS) -o $@ $^ $(XH_LIBS)
+
+build/test_%: tests/unit/test_%.c tests/unit/harness.h build/libxh.a
+	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) -Igen $(CFLAGS) -o $@ $< build/libxh.a $(XH_LIBS)
+
+build/asan/test_%: tests/unit/test_%.c tests/unit/harness.h build/asan/libxh.a
+	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) -Igen $(SANFLAGS) -o $@ $< build/asan/libxh.a $(XH_LIBS)
+
+deps:
+	$(Q)sh tests/setup.sh
+
+unit: $(UNIT_BIN) $(UNIT_ASAN)
+
+# The main job on the embedded sample year.
+run: deps
+	$(Q)$(MAKE) --no-print-directory xhgen
+	$(Q)sh tests/run-year.sh ./xhgen input output
+
+# Everything: unit, spec, docxtemplater suite, golden, CLI and LibreOffice
+# tests, then the ASan+UBSan rerun; ends with "N passed, M failed".
+test: deps
+	$(Q)$(MAKE) --no-print-directory xhgen build/asan/xhgen unit
+	$(Q)python3 tests/run.py --xhgen ./xhgen --asan build/asan/xhgen \
+		$(addprefix --unit ,$(UNIT_BIN)) $(addprefix --unit-asan ,$(UNIT_ASAN))
+
+test-asan: build/asan/xhgen $(UNIT_ASAN)
+	$(Q)python3 tests/run.py --only asan --asan build/asan/xhgen $(addprefix --unit-asan ,$(UNIT_ASAN))
+
+bench: deps xhgen
+	$(Q)sh tests/bench/run.sh ./xhgen
+
+valgrind: xhgen
+	$(Q)sh tests/valgrind.sh ./xhgen
+
+install: xhgen
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -m 755 xhgen $(DESTDIR)$(BINDIR)/xhgen
+	install -m 644 templates/*.docx $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 gen/xhgen.1 $(DESTDIR)$(MANDIR)/man1/xhgen.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xhgen $(DESTDIR)$(MANDIR)/man1/xhgen.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build xhgen tests/out
