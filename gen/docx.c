@@ -1,0 +1,535 @@
+/*
+ * docx.c — see docx.h.
+ */
+#include "docx.h"
+#include "opc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+/* 1980-01-01 00:00:00, the first time a zip entry can carry.  The process
+ * runs in UTC (main.c), so the DOS time written is the same everywhere. */
+#define XH_ZIP_TIME ((time_t)315532800)
+/* zlib level for filled parts: 6 is zlib's default and what Word and
+ * docxtemplater write. */
+#define XH_DEFLATE_LEVEL 6
+
+const char *xh_strerror(xh_err e)
+{
+	switch (e) {
+	case XH_OK: return "success";
+	case XH_EDATA: return "data or template error";
+	case XH_EUSAGE: return "usage error";
+	case XH_ESYS: return "system error";
+	}
+	return "unknown error";
+}
+
+typedef struct {
+	char *name;
+	xh_tmpl *t;       /* NULL: copied unchanged */
+} S_part;
+
+struct xh_doc {
+	xh_pkg *pkg;
+	S_part *parts;    /* by zip index */
+	zip_int64_t nparts;
+	xh_tmpl_opts opts;
+	char **order;     /* template parts in message order */
+	size_t norder;
+};
+
+xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag)
+{
+	xh_pkg *pkg = xh_pkg_open(path, diag);
+	if (!pkg)
+		return NULL;
+	size_t norder;
+	char **order = xh_pkg_template_parts(pkg, &norder, diag);
+	if (!order) {
+		xh_pkg_close(pkg);
+		return NULL;
+	}
+	xh_doc *doc = xcalloc(1, sizeof(*doc));
+	doc->pkg = pkg;
+	doc->opts = *opts;
+	doc->order = order;
+	doc->norder = norder;
+	doc->nparts = xh_pkg_count(pkg);
+	doc->parts = xcalloc((size_t)doc->nparts + 1, sizeof(*doc->parts));
+	zip_t *za = xh_pkg_zip(pkg);
+	for (zip_int64_t i = 0; i < doc->nparts; i++)
+		doc->parts[i].name = xstrdup(zip_get_name(za, (zip_uint64_t)i, ZIP_FL_ENC_RAW));
+	int bad = 0;
+	xh_buf xml = XH_BUF_INIT;
+	for (size_t k = 0; k < norder; k++) {
+		zip_int64_t idx = zip_name_locate(za, order[k], 0);
+		if (xh_pkg_read(pkg, order[k], &xml, diag) != 0) {
+			bad = 1;
+			continue;
+		}
+		char *where = xasprintf("%s: %s", path, order[k]);
+		xh_tmpl *t = xh_tmpl_compile(xml.data ? xml.data : "", xml.len, where, opts, diag);
+		free(where);
+		if (!t) {
+			bad = 1;
+			continue;
+		}
+		if (xh_tmpl_ntags(t) == 0)
+			xh_tmpl_free(t);
+		else
+			doc->parts[idx].t = t;
+	}
+	xh_buf_free(&xml);
+	if (bad) {
+		xh_doc_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+void xh_doc_free(xh_doc *doc)
+{
+	if (!doc)
+		return;
+	for (zip_int64_t i = 0; i < doc->nparts; i++) {
+		free(doc->parts[i].name);
+		xh_tmpl_free(doc->parts[i].t);
+	}
+	free(doc->parts);
+	for (size_t i = 0; i < doc->norder; i++)
+		free(doc->order[i]);
+	free(doc->order);
+	xh_pkg_close(doc->pkg);
+	free(doc);
+}
+
+void xh_doc_list(const xh_doc *doc, FILE *out)
+{
+	zip_t *za = xh_pkg_zip(doc->pkg);
+	for (size_t k = 0; k < doc->norder; k++) {
+		zip_int64_t idx = zip_name_locate(za, doc->order[k], 0);
+		if (idx >= 0 && doc->parts[idx].t)
+			xh_tmpl_list(doc->parts[idx].t, doc->order[k], out);
+	}
+}
+
+/* ---- one document ---- */
+
+/* A libzip source that renders a part while libzip deflates it. */
+typedef struct {
+	const xh_tmpl *t;
+	const xh_data *d;
+	xh_bind *b;
+	xh_vref scope;
+	xh_diag *diag;
+	uint64_t key;
+	const char *prefix;
+	xh_render *r;
+	int failed;
+	zip_error_t err;
+} S_src;
+
+static zip_int64_t S_src_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	S_src *s = ud;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		xh_render_free(s->r);
+		s->r = xh_render_new(s->t, s->d, s->b, s->scope, s->diag, s->key, s->prefix);
+		return 0;
+	case ZIP_SOURCE_READ: {
+		size_t n = xh_render_read(s->r, data, (size_t)len);
+		if (n == 0 && xh_render_failed(s->r)) {
+			s->failed = 1;
+			zip_error_set(&s->err, ZIP_ER_INVAL, 0);
+			return -1;
+		}
+		return (zip_int64_t)n;
+	}
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+		zip_stat_init(st);
+		st->mtime = XH_ZIP_TIME;
+		st->valid |= ZIP_STAT_MTIME;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&s->err, data, len);
+	case ZIP_SOURCE_FREE:
+		xh_render_free(s->r);
+		s->r = NULL;
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+		                                      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+		                                      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+	default:
+		zip_error_set(&s->err, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+/* The bindings of every filled part to one data set. */
+typedef struct {
+	xh_bind **b;
+	zip_int64_t n;
+} S_binds;
+
+static void S_binds_init(S_binds *bs, const xh_doc *doc, const xh_data *d)
+{
+	bs->n = doc->nparts;
+	bs->b = xcalloc((size_t)bs->n + 1, sizeof(*bs->b));
+	for (zip_int64_t i = 0; i < bs->n; i++)
+		if (doc->parts[i].t)
+			bs->b[i] = xh_bind_new(doc->parts[i].t, d);
+}
+
+static void S_binds_free(S_binds *bs)
+{
+	for (zip_int64_t i = 0; i < bs->n; i++)
+		xh_bind_free(bs->b[i]);
+	free(bs->b);
+}
+
+/* Renders every filled part to nowhere, to report all of its errors. */
+static void S_check(const xh_doc *doc, const S_binds *bs, const xh_data *d, xh_vref scope,
+                    xh_diag *diag, uint64_t key, const char *prefix)
+{
+	char sink[65536];
+	zip_t *za = xh_pkg_zip(doc->pkg);
+	for (size_t k = 0; k < doc->norder; k++) {
+		zip_int64_t i = zip_name_locate(za, doc->order[k], 0);
+		if (i < 0 || !doc->parts[i].t)
+			continue;
+		xh_render *r = xh_render_new(doc->parts[i].t, d, bs->b[i], scope, diag, key, prefix);
+		while (xh_render_read(r, sink, sizeof(sink)) > 0)
+			;
+		xh_render_free(r);
+	}
+}
+
+/* Writes one document to path through libzip (which writes a temporary
+ * file beside it and renames it on success).  src is this thread's handle
+ * on the template. */
+static xh_err S_write(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
+                      xh_vref scope, const char *path, xh_diag *diag, uint64_t key,
+                      const char *prefix)
+{
+	int zerr;
+	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		xh_diag_add(diag, key, "%s: cannot create: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return XH_ESYS;
+	}
+	S_src *srcs = xcalloc((size_t)doc->nparts + 1, sizeof(*srcs));
+	xh_err rc = XH_OK;
+	for (zip_int64_t i = 0; i < doc->nparts && rc == XH_OK; i++) {
+		zip_source_t *zs;
+		if (doc->parts[i].t) {
+			S_src *s = &srcs[i];
+			*s = (S_src){doc->parts[i].t, d, bs->b[i], scope, NULL, key, prefix, NULL, 0, {0}};
+			/* errors are collected by S_check when something fails */
+			s->diag = xcalloc(1, sizeof(xh_diag));
+			zip_error_init(&s->err);
+			zs = zip_source_function(za, S_src_cb, s);
+		} else {
+			zs = zip_source_zip(za, src, (zip_uint64_t)i, ZIP_FL_COMPRESSED, 0, -1);
+		}
+		if (!zs) {
+			rc = XH_ESYS;
+			break;
+		}
+		zip_int64_t idx = zip_file_add(za, doc->parts[i].name, zs, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(zs);
+			rc = XH_ESYS;
+			break;
+		}
+		if (doc->parts[i].t)
+			zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, XH_DEFLATE_LEVEL);
+		zip_file_set_mtime(za, (zip_uint64_t)idx, XH_ZIP_TIME, 0);
+	}
+	if (rc == XH_OK && zip_close(za) != 0)
+		rc = XH_ESYS;
+	int rendered_badly = 0;
+	for (zip_int64_t i = 0; i < doc->nparts; i++) {
+		if (srcs[i].diag) {
+			rendered_badly |= srcs[i].failed;
+			xh_diag_free(srcs[i].diag);
+			free(srcs[i].diag);
+			zip_error_fini(&srcs[i].err);
+		}
+	}
+	if (rc != XH_OK) {
+		if (rendered_badly) {
+			S_check(doc, bs, d, scope, diag, key, prefix);
+			rc = XH_EDATA;
+		} else {
+			xh_diag_add(diag, key, "%s: cannot write: %s", path, zip_strerror(za));
+		}
+		zip_discard(za);
+	}
+	free(srcs);
+	return rc;
+}
+
+static int S_fsync_path(const char *path, int dir)
+{
+	int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static char *S_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out, xh_diag *diag)
+{
+	S_binds bs;
+	S_binds_init(&bs, doc, data);
+	xh_err rc = S_write(doc, xh_pkg_zip(doc->pkg), &bs, data, xh_data_root(data), out, diag,
+	                    0, "");
+	S_binds_free(&bs);
+	if (rc == XH_OK) {
+		char *dir = S_dirname(out);
+		if (S_fsync_path(out, 0) != 0 || S_fsync_path(dir, 1) != 0) {
+			xh_diag_add(diag, 0, "%s: cannot sync: %s", out, strerror(errno));
+			rc = XH_ESYS;
+		}
+		free(dir);
+	}
+	return rc;
+}
+
+/* ---- merge ---- */
+
+typedef struct {
+	const xh_doc *doc;
+	const xh_data *data;
+	const S_binds *bs;
+	const char *label;
+	xh_vref *recs;
+	char **tmp;
+	size_t nrec;
+	int jobs, id;
+	xh_diag diag;
+	xh_err rc;
+} S_job;
+
+static void *S_worker(void *arg)
+{
+	S_job *j = arg;
+	zip_t *src = xh_pkg_reopen(j->doc->pkg);
+	if (!src) {
+		xh_diag_add(&j->diag, 0, "%s: cannot reopen", xh_pkg_path(j->doc->pkg));
+		j->rc = XH_ESYS;
+		return NULL;
+	}
+	for (size_t i = (size_t)j->id; i < j->nrec; i += (size_t)j->jobs) {
+		char *prefix = xasprintf("%s: record %zu: ", j->label, i + 1);
+		xh_err rc = S_write(j->doc, src, j->bs, j->data, j->recs[i], j->tmp[i], &j->diag,
+		                    i + 1, prefix);
+		free(prefix);
+		if (rc == XH_ESYS) {
+			j->rc = rc;
+			break;
+		}
+		if (rc != XH_OK && j->rc == XH_OK)
+			j->rc = rc;
+	}
+	zip_discard(src);
+	return NULL;
+}
+
+/* A file name from data must stay inside the output folder (CONVENTIONS.md
+ * "Files"). */
+static const char *S_bad_filename(const char *s)
+{
+	if (!*s)
+		return "is empty";
+	if (strchr(s, '/') || strchr(s, '\\'))
+		return "contains a slash";
+	if (strstr(s, ".."))
+		return "contains \"..\"";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return "contains a control character";
+	if (!xh_utf8_valid(s, strlen(s)))
+		return "is not valid UTF-8";
+	if (strlen(s) > 255)
+		return "is longer than 255 bytes";
+	return NULL;
+}
+
+static int S_strcmp_idx(const void *a, const void *b, void *names)
+{
+	char **n = names;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(n[x], n[y]);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
+                    const char *dir, const char *pattern, int jobs,
+                    xh_diag *diag, size_t *written)
+{
+	*written = 0;
+	xh_vref root = xh_data_records(data);
+	const xh_val *rv = xh_data_val(data, root);
+	/* XML: <societies><society/>…</societies> gives {society: [...]} */
+	if (rv && rv->type == XH_OBJ && rv->len == 1) {
+		xh_vref only = xh_data_child(data, root, 0);
+		const xh_val *ov = xh_data_val(data, only);
+		if (ov->type == XH_LIST || ov->type == XH_OBJ)
+			root = only, rv = ov;
+	}
+	size_t nrec;
+	xh_vref *recs;
+	if (rv && rv->type == XH_LIST) {
+		nrec = rv->len;
+		recs = xmalloc((nrec + 1) * sizeof(*recs));
+		for (size_t i = 0; i < nrec; i++)
+			recs[i] = xh_data_child(data, root, (uint32_t)i);
+	} else if (rv && rv->type == XH_OBJ) {
+		nrec = 1;
+		recs = xmalloc(sizeof(*recs));
+		recs[0] = root;
+	} else {
+		xh_diag_add(diag, 0, "%s: not a list of records (a JSON array, or repeated "
+		            "elements under the XML root)", label);
+		return XH_EDATA;
+	}
+	/* Names first: nothing is written when any is bad or repeated. */
+	char **names = xcalloc(nrec + 1, sizeof(*names));
+	int bad = 0;
+	for (size_t i = 0; i < nrec; i++) {
+		char *prefix = xasprintf("%s: record %zu: ", label, i + 1);
+		const xh_val *x = xh_data_val(data, recs[i]);
+		if (x->type != XH_OBJ) {
+			xh_diag_add(diag, i + 1, "%s: record %zu: not an object", label, i + 1);
+			bad = 1;
+		} else {
+			names[i] = xh_pattern_fill(pattern, &doc->opts, data, recs[i], diag, i + 1, prefix);
+			const char *why = names[i] ? S_bad_filename(names[i]) : NULL;
+			if (!names[i])
+				bad = 1;
+			else if (why) {
+				xh_diag_add(diag, i + 1, "%s: record %zu: file name \"%s\" %s", label, i + 1,
+				            names[i], why);
+				bad = 1;
+			}
+		}
+		free(prefix);
+	}
+	if (!bad && nrec > 1) {
+		size_t *ix = xmalloc(nrec * sizeof(*ix));
+		for (size_t i = 0; i < nrec; i++)
+			ix[i] = i;
+		qsort_r(ix, nrec, sizeof(*ix), S_strcmp_idx, names);
+		for (size_t i = 1; i < nrec; i++)
+			if (!strcmp(names[ix[i]], names[ix[i - 1]])) {
+				xh_diag_add(diag, ix[i] + 1, "%s: record %zu: file name \"%s\" is the same "
+				            "as record %zu's", label, ix[i] + 1, names[ix[i]], ix[i - 1] + 1);
+				bad = 1;
+			}
+		free(ix);
+	}
+	xh_err rc = bad ? XH_EDATA : XH_OK;
+	if (rc == XH_OK && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		xh_diag_add(diag, 0, "%s: cannot create: %s", dir, strerror(errno));
+		rc = XH_ESYS;
+	}
+	char **tmp = xcalloc(nrec + 1, sizeof(*tmp));
+	if (rc == XH_OK) {
+		for (size_t i = 0; i < nrec; i++)
+			tmp[i] = xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
+		S_binds bs;
+		S_binds_init(&bs, doc, data);
+		if (jobs <= 0) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			jobs = n > 0 ? (int)n : 1;
+		}
+		if ((size_t)jobs > nrec)
+			jobs = nrec ? (int)nrec : 1;
+		S_job *js = xcalloc((size_t)jobs, sizeof(*js));
+		pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
+		for (int k = 0; k < jobs; k++) {
+			js[k] = (S_job){doc, data, &bs, label, recs, tmp, nrec, jobs, k, {0}, XH_OK};
+			if (k > 0 && pthread_create(&th[k], NULL, S_worker, &js[k]) != 0) {
+				js[k].rc = XH_ESYS;
+				xh_diag_add(&js[k].diag, 0, "cannot start a thread");
+				th[k] = 0;
+			}
+		}
+		S_worker(&js[0]);
+		for (int k = 0; k < jobs; k++) {
+			if (k > 0 && th[k])
+				pthread_join(th[k], NULL);
+			if (js[k].rc == XH_ESYS || (js[k].rc != XH_OK && rc == XH_OK))
+				rc = js[k].rc;
+			xh_diag_take(diag, &js[k].diag);
+			xh_diag_free(&js[k].diag);
+		}
+		free(js);
+		free(th);
+		S_binds_free(&bs);
+		xh_diag_sort(diag);
+		if (rc == XH_OK) {
+			for (size_t i = 0; i < nrec; i++) {
+				char *final = xasprintf("%s/%s", dir, names[i]);
+				if (rename(tmp[i], final) != 0) {
+					xh_diag_add(diag, 0, "%s: cannot rename: %s", final, strerror(errno));
+					rc = XH_ESYS;
+				} else {
+					free(tmp[i]);
+					tmp[i] = NULL;
+					(*written)++;
+				}
+				free(final);
+			}
+			/* One sync of the file system, not one per document. */
+			int fd = open(dir, O_DIRECTORY | O_RDONLY);
+			if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
+				xh_diag_add(diag, 0, "%s: cannot sync: %s", dir, strerror(errno));
+				rc = XH_ESYS;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		for (size_t i = 0; i < nrec; i++)
+			if (tmp[i])
+				unlink(tmp[i]);
+	}
+	for (size_t i = 0; i < nrec; i++) {
+		free(names[i]);
+		free(tmp[i]);
+	}
+	free(names);
+	free(tmp);
+	free(recs);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * docx.h — a compiled DOCX template, filled into whole packages.
+ *
+ * xh_doc_compile() opens a template once and compiles every part that can
+ * hold tags; xh_doc_fill() writes one document, xh_doc_merge() one per
+ * record on several threads.  Parts without tags are copied into the
+ * output still compressed; filled parts are deflated while they are
+ * rendered.  Every entry gets the same fixed timestamp, in the template's
+ * order, so the same inputs give byte-identical files.
+ *
+ * Output is all or nothing: a document is written under a temporary name
+ * and renamed when complete; a merge renames its documents only when every
+ * one of them rendered.
+ */
+#ifndef XH_DOCX_H
+#define XH_DOCX_H
+
+#include <stdio.h>
+
+#include "data.h"
+#include "tmpl.h"
+#include "util.h"
+#include "xh.h"
+
+typedef struct xh_doc xh_doc;
+
+xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag);
+void xh_doc_free(xh_doc *doc);
+void xh_doc_list(const xh_doc *doc, FILE *out);
+
+/* Fills doc from the root of data into the file out. */
+xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out,
+                   xh_diag *diag);
+
+/* One document per record of data into dir, named by pattern ('{name}.docx')
+ * filled from the record; jobs threads (0: one per core).  label names the
+ * data file in messages. */
+xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
+                    const char *dir, const char *pattern, int jobs,
+                    xh_diag *diag, size_t *written);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * main.c — the xhgen command line: parses options, runs one command of the
+ * core, prints its diagnostics and maps the outcome to an exit status
+ * (0 done, 1 data or template error, 2 usage, 3 system failure).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+
+#include "data.h"
+#include "docx.h"
+#include "tmpl.h"
+#include "util.h"
+#include "xh.h"
+
+/* One table feeds getopt_long and --help. */
+typedef struct {
+	const char *name;
+	int has_arg;
+	int val;
+	const char *arg;
+	const char *help;
+} S_opt;
+
+enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION };
+
+static const S_opt S_opts[] = {
+	{"output", 1, 'o', "PATH", "the output file (fill) or folder (merge)"},
+	{"name", 1, O_NAME, "PATTERN", "merge: file name of each document, filled like a tag, e.g. '{name}.docx'"},
+	{"allow-missing", 0, O_ALLOW_MISSING, NULL, "render a missing value as empty instead of failing"},
+	{"delimiters", 1, O_DELIMITERS, "'OPEN CLOSE'", "tag delimiters, default '{ }'"},
+	{"jobs", 1, 'j', "N", "merge: documents rendered in parallel (default: one per core)"},
+	{"help", 0, O_HELP, NULL, "show this help and exit"},
+	{"version", 0, O_VERSION, NULL, "show the version and exit"},
+};
+#define NOPTS (sizeof(S_opts) / sizeof(S_opts[0]))
+
+static void S_usage(FILE *f)
+{
+	fputs("usage: xhgen fill  TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
+	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
+	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n",
+	      f);
+}
+
+static void S_help(void)
+{
+	printf("xhgen %s — fills DOCX templates with data (docxtemplater syntax)\n\n", XH_VERSION);
+	S_usage(stdout);
+	printf("\ncommands:\n"
+	       "  fill   fill TEMPLATE once from DATA into OUT.docx\n"
+	       "  merge  one document per record of DATA into DIR, named by --name\n"
+	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
+	       "\nDATA is .json (an object; for merge an array of objects) or .xml (the root's\n"
+	       "child elements are fields, repeated elements a list; for merge the repeated\n"
+	       "children of the root are the records).\n"
+	       "\ntemplate syntax: {name}  {a.b.c}  {.}  {#list}…{/list}  {^empty}…{/empty}\n"
+	       "\noptions:\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		char lhs[64];
+		const S_opt *o = &S_opts[i];
+		if (o->val < 256)
+			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", o->val, o->name, o->arg ? " " : "",
+			         o->arg ? o->arg : "");
+		else
+			snprintf(lhs, sizeof(lhs), "    --%s%s%s", o->name, o->arg ? " " : "",
+			         o->arg ? o->arg : "");
+		printf("  %-28s %s\n", lhs, o->help);
+	}
+	printf("\nexit status: 0 done, 1 data or template error (nothing written),\n"
+	       "2 usage error, 3 system failure.\n");
+}
+
+static int S_fail_usage(const char *msg)
+{
+	fprintf(stderr, "xhgen: %s\n", msg);
+	S_usage(stderr);
+	fprintf(stderr, "Try 'xhgen --help' for more information.\n");
+	return XH_EUSAGE;
+}
+
+static int S_report(xh_diag *diag, xh_err rc, int nothing_written)
+{
+	for (size_t i = 0; i < diag->n; i++)
+		fprintf(stderr, "xhgen: %s\n", diag->msg[i]);
+	if (rc != XH_OK) {
+		if (diag->n > 1 || rc == XH_EDATA)
+			fprintf(stderr, "xhgen: %zu error%s%s\n", diag->n, diag->n == 1 ? "" : "s",
+			        nothing_written ? ", nothing written" : "");
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	/* Zip timestamps are converted with localtime(): pin the zone so the
+	 * bytes do not depend on the machine's. */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	xmlInitParser();
+
+	struct option lopts[NOPTS + 1];
+	char shortopts[32] = "+";
+	for (size_t i = 0; i < NOPTS; i++) {
+		lopts[i] = (struct option){S_opts[i].name, S_opts[i].has_arg, NULL, S_opts[i].val};
+		if (S_opts[i].val < 256) {
+			size_t l = strlen(shortopts);
+			shortopts[l] = (char)S_opts[i].val;
+			shortopts[l + 1] = S_opts[i].has_arg ? ':' : '\0';
+			shortopts[l + 2] = '\0';
+		}
+	}
+	memset(&lopts[NOPTS], 0, sizeof(lopts[NOPTS]));
+
+	const char *out = NULL, *pattern = NULL, *delims = NULL;
+	int allow_missing = 0, jobs = 0;
+	char *pos[8];
+	int npos = 0;
+	/* Options may come before or after the operands. */
+	optind = 1;
+	opterr = 0;
+	while (optind < argc) {
+		int c = getopt_long(argc, argv, shortopts, lopts, NULL);
+		if (c == -1) {
+			if (npos >= 8)
+				return S_fail_usage("too many arguments");
+			pos[npos++] = argv[optind++];
+			continue;
+		}
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256)
+				return S_fail_usage("-j: expected a number of jobs from 1 to 256");
+			jobs = (int)n;
+			break;
+		}
+		case O_NAME: pattern = optarg; break;
+		case O_ALLOW_MISSING: allow_missing = 1; break;
+		case O_DELIMITERS: delims = optarg; break;
+		case O_HELP: S_help(); return fclose(stdout) == 0 ? 0 : XH_ESYS;
+		case O_VERSION: printf("xhgen %s\n", XH_VERSION); return fclose(stdout) == 0 ? 0 : XH_ESYS;
+		case '?':
+		default: {
+			char msg[128];
+			if (optopt && optopt < 256)
+				snprintf(msg, sizeof(msg), "unknown option or missing argument: -%c", optopt);
+			else
+				snprintf(msg, sizeof(msg), "unknown option or missing argument: %s", argv[optind - 1]);
+			return S_fail_usage(msg);
+		}
+		}
+	}
+	if (npos == 0)
+		return S_fail_usage("no command given");
+	const char *cmd = pos[0];
+
+	xh_tmpl_opts topts = {"{", "}", allow_missing};
+	char *dopen = NULL, *dclose = NULL;
+	if (delims) {
+		const char *sp = strchr(delims, ' ');
+		if (!sp || sp == delims || !sp[1] || strchr(sp + 1, ' '))
+			return S_fail_usage("--delimiters: expected 'OPEN CLOSE', two strings separated by one space");
+		dopen = xstrndup(delims, (size_t)(sp - delims));
+		dclose = xstrdup(sp + 1);
+		topts.open = dopen;
+		topts.close = dclose;
+	}
+
+	int rc;
+	xh_diag diag = {0};
+	if (!strcmp(cmd, "tags")) {
+		if (npos != 2) {
+			rc = S_fail_usage("tags: expected TEMPLATE.docx");
+			goto done;
+		}
+		xh_doc *doc = xh_doc_compile(pos[1], &topts, &diag);
+		if (!doc) {
+			rc = S_report(&diag, XH_EDATA, 0);
+			goto done;
+		}
+		xh_doc_list(doc, stdout);
+		xh_doc_free(doc);
+		rc = fclose(stdout) == 0 ? XH_OK : XH_ESYS;
+	} else if (!strcmp(cmd, "fill") || !strcmp(cmd, "merge")) {
+		int merge = cmd[0] == 'm';
+		if (npos != 3) {
+			rc = S_fail_usage(merge ? "merge: expected TEMPLATE.docx DATA" : "fill: expected TEMPLATE.docx DATA");
+			goto done;
+		}
+		if (!out) {
+			rc = S_fail_usage(merge ? "merge: -o DIR is required" : "fill: -o OUT.docx is required");
+			goto done;
+		}
+		if (merge && !pattern) {
+			rc = S_fail_usage("merge: --name PATTERN is required");
+			goto done;
+		}
+		if (!merge && pattern) {
+			rc = S_fail_usage("fill: --name is for merge");
+			goto done;
+		}
+		xh_doc *doc = xh_doc_compile(pos[1], &topts, &diag);
+		xh_data *data = xh_data_load(pos[2], &diag);
+		if (!doc || !data) {
+			xh_doc_free(doc);
+			xh_data_free(data);
+			rc = S_report(&diag, XH_EDATA, 1);
+			goto done;
+		}
+		xh_err e;
+		if (merge) {
+			size_t written;
+			e = xh_doc_merge(doc, data, pos[2], out, pattern, jobs, &diag, &written);
+			if (e == XH_OK)
+				printf("%zu documents written to %s\n", written, out);
+		} else {
+			e = xh_doc_fill(doc, data, out, &diag);
+		}
+		xh_doc_free(doc);
+		xh_data_free(data);
+		rc = S_report(&diag, e, 1);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
+	} else {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "unknown command '%.100s'", cmd);
+		rc = S_fail_usage(msg);
+	}
+done:
+	xh_diag_free(&diag);
+	free(dopen);
+	free(dclose);
+	xmlCleanupParser();
+	return rc;
+}

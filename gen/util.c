@@ -1,0 +1,266 @@
+/*
+ * util.c — see util.h.
+ */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void S_oom(size_t n)
+{
+	fprintf(stderr, "xhgen: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		S_oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		S_oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		S_oom(n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void xh_grow(void **pa, size_t *pcap, size_t need, size_t sz)
+{
+	if (need <= *pcap)
+		return;
+	size_t cap = *pcap ? *pcap : 8;
+	while (cap < need)
+		cap *= 2;
+	*pa = xrealloc(*pa, cap * sz);
+	*pcap = cap;
+}
+
+void xh_buf_reserve(xh_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void xh_buf_add(xh_buf *b, const void *p, size_t n)
+{
+	xh_buf_reserve(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+void xh_buf_adds(xh_buf *b, const char *s)
+{
+	xh_buf_add(b, s, strlen(s));
+}
+
+void xh_buf_addc(xh_buf *b, char c)
+{
+	xh_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+}
+
+void xh_buf_printf(xh_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	xh_buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+const char *xh_buf_cstr(xh_buf *b)
+{
+	xh_buf_reserve(b, 0);
+	b->data[b->len] = '\0';
+	return b->data;
+}
+
+char *xh_buf_detach(xh_buf *b)
+{
+	xh_buf_cstr(b);
+	char *p = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void xh_buf_free(xh_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void xh_buf_add_xml(xh_buf *b, const char *s, size_t n, int attr)
+{
+	size_t start = 0;
+	xh_buf_reserve(b, n);
+	for (size_t i = 0; i < n; i++) {
+		const char *rep = NULL;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		case '\t': rep = attr ? "&#9;" : NULL; break;
+		case '\n': rep = attr ? "&#10;" : NULL; break;
+		case '\r': rep = "&#13;"; break;
+		default: break;
+		}
+		if (rep) {
+			xh_buf_add(b, s + start, i - start);
+			xh_buf_adds(b, rep);
+			start = i + 1;
+		}
+	}
+	xh_buf_add(b, s + start, n - start);
+}
+
+void xh_diag_add(xh_diag *d, uint64_t key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->msg = xrealloc(d->msg, d->cap * sizeof(*d->msg));
+		d->key = xrealloc(d->key, d->cap * sizeof(*d->key));
+	}
+	d->msg[d->n] = p;
+	d->key[d->n] = key;
+	d->n++;
+}
+
+void xh_diag_take(xh_diag *into, xh_diag *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		xh_diag_add(into, from->key[i], "%s", from->msg[i]);
+		free(from->msg[i]);
+	}
+	from->n = 0;
+}
+
+void xh_diag_sort(xh_diag *d)
+{
+	/* Insertion sort: stable, and lists are short. */
+	for (size_t i = 1; i < d->n; i++) {
+		char *m = d->msg[i];
+		uint64_t k = d->key[i];
+		size_t j = i;
+		while (j > 0 && d->key[j - 1] > k) {
+			d->msg[j] = d->msg[j - 1];
+			d->key[j] = d->key[j - 1];
+			j--;
+		}
+		d->msg[j] = m;
+		d->key[j] = k;
+	}
+}
+
+void xh_diag_free(xh_diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->msg[i]);
+	free(d->msg);
+	free(d->key);
+	memset(d, 0, sizeof(*d));
+}
+
+int xh_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	int len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xE0) == 0xC0)
+		len = 2, min = 0x80;
+	else if ((c & 0xF0) == 0xE0)
+		len = 3, min = 0x800;
+	else if ((c & 0xF8) == 0xF0)
+		len = 4, min = 0x10000;
+	else
+		return -1;
+	if ((size_t)len > n)
+		return -1;
+	unsigned cp = c & (0x3F >> (len - 1));
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return -1;
+	return len;
+}
+
+int xh_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int l = xh_utf8_len(p + i, n - i);
+		if (l < 0)
+			return 0;
+		i += (size_t)l;
+	}
+	return 1;
+}

@@ -1,0 +1,85 @@
+/*
+ * util.h — allocation, growable buffers and diagnostics shared by every
+ * module.
+ *
+ * Memory policy (as in cmark and redis): the xmalloc family aborts with a
+ * message when memory runs out, so no caller tests its result for NULL.
+ * Every xh_buf owns its bytes; xh_buf_free() releases them and leaves an
+ * empty buffer behind, so freeing twice is harmless.
+ */
+#ifndef XH_UTIL_H
+#define XH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* Grow an array *pa of *pcap elements of size sz so that it holds at least
+ * need elements. */
+void xh_grow(void **pa, size_t *pcap, size_t need, size_t sz);
+#define XH_GROW(a, cap, need) xh_grow((void **)&(a), &(cap), (need), sizeof(*(a)))
+
+typedef struct xh_buf {
+	char *data;
+	size_t len, cap;
+} xh_buf;
+
+#define XH_BUF_INIT {NULL, 0, 0}
+
+void xh_buf_reserve(xh_buf *b, size_t extra);
+void xh_buf_add(xh_buf *b, const void *p, size_t n);
+void xh_buf_adds(xh_buf *b, const char *s);
+void xh_buf_addc(xh_buf *b, char c);
+void xh_buf_printf(xh_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* A NUL-terminated view of the contents (the NUL is not counted in len). */
+const char *xh_buf_cstr(xh_buf *b);
+/* Hand the bytes to the caller (who frees them) and reset b. */
+char *xh_buf_detach(xh_buf *b);
+void xh_buf_free(xh_buf *b);
+
+/* Text escaped for XML character data (& < >) or, with attr set, for a
+ * double-quoted attribute value. */
+void xh_buf_add_xml(xh_buf *b, const char *s, size_t n, int attr);
+
+/*
+ * Diagnostics.  Data and template problems are collected, not thrown, so
+ * that one run reports all of them (CONVENTIONS.md "Messages").  Each entry
+ * is one finished line without the "xhgen: " prefix; an optional sort key
+ * keeps the output order stable when documents are rendered in parallel.
+ */
+typedef struct xh_diag {
+	char **msg;
+	uint64_t *key;
+	size_t n, cap;
+} xh_diag;
+
+void xh_diag_add(xh_diag *d, uint64_t key, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+void xh_diag_take(xh_diag *into, xh_diag *from); /* moves all, empties from */
+void xh_diag_sort(xh_diag *d);                    /* stable, by key */
+void xh_diag_free(xh_diag *d);
+
+/* UTF-8 helpers. */
+int xh_utf8_valid(const char *s, size_t n);
+/* Length of a valid UTF-8 sequence starting at s (1 for an invalid byte). */
+int xh_utf8_len(const unsigned char *s, size_t n);
+
+#endif
