@@ -53,6 +53,7 @@ typedef struct {
 	char *name;       /* the name after '#', '^' or '/', trimmed */
 	uint32_t seg, nseg; /* path segments in t->segs */
 	uint32_t rpr_off, rpr_len;
+	uint32_t it_s, it_e; /* items where the tag starts and where it ends */
 } S_tag;
 
 enum { IT_XML, IT_TEXT, IT_TAG, IT_NONE };
@@ -645,7 +646,10 @@ static void S_build_items(xh_tmpl *t)
 				g++;
 			if (g < t->ntag && t->tags[g].s <= p) {
 				S_tag *tg = &t->tags[g];
+				if (tg->e <= te)
+					tg->it_e = (uint32_t)t->nitem;
 				if (tg->s >= tok->off) {
+					tg->it_s = (uint32_t)t->nitem;
 					XH_GROW(t->items, t->capitem, t->nitem + 1);
 					t->items[t->nitem++] = (S_item){IT_TAG, (uint32_t)k, 0, 0, (uint32_t)g};
 					tg->rpr_off = tok->rpr_off;
@@ -660,6 +664,54 @@ static void S_build_items(xh_tmpl *t)
 			t->items[t->nitem++] = (S_item){IT_TEXT, (uint32_t)k, p, q - p, 0};
 			p = q;
 		}
+	}
+}
+
+static int S_span_ok(const xh_tmpl *t, size_t a, size_t b, int *has_tc, int *has_p);
+
+/* A tag that spans paragraphs joins them, as docxtemplater does: the
+ * paragraph boundaries (with the later paragraphs' properties) and the
+ * breaks and tabs inside the tag go, so its value stands in one paragraph.
+ * Anything else between (table cells, text boxes) cannot be joined. */
+static void S_join_spans(xh_tmpl *t)
+{
+	for (size_t g = 0; g < t->ntag; g++) {
+		S_tag *tg = &t->tags[g];
+		if (tg->it_e <= tg->it_s + 1)
+			continue;
+		int in_ppr = 0, joined = 0;
+		for (uint32_t k = tg->it_s + 1; k < tg->it_e; k++) {
+			S_item *it = &t->items[k];
+			if (it->type != IT_XML)
+				continue;
+			const S_tok *x = &t->toks[it->tok];
+			const char *raw = t->raw.data + x->off;
+			if (in_ppr) {
+				if (x->kind == TK_END && x->len == 8 && !memcmp(raw, "</w:pPr>", 8))
+					in_ppr = 0;
+				it->type = IT_NONE;
+				continue;
+			}
+			if (x->el == EL_P && x->kind != TK_MISC) {
+				it->type = IT_NONE;
+				joined = 1;
+				if (x->kind == TK_START && k + 1 < tg->it_e &&
+				    t->items[k + 1].type == IT_XML) {
+					const S_tok *n = &t->toks[t->items[k + 1].tok];
+					if (n->kind == TK_START && !memcmp(t->raw.data + n->off, "<w:pPr", 6))
+						in_ppr = 1, t->items[++k].type = IT_NONE;
+					else if (n->kind == TK_EMPTY && !memcmp(t->raw.data + n->off, "<w:pPr", 6))
+						t->items[++k].type = IT_NONE;
+				}
+			} else if (x->el == EL_BR || (x->kind == TK_EMPTY &&
+			           (!memcmp(raw, "<w:tab", 6) || !memcmp(raw, "<w:cr", 5)))) {
+				it->type = IT_NONE;
+			}
+		}
+		int tc, pp;
+		if (joined && !S_span_ok(t, tg->it_s, tg->it_e, &tc, &pp))
+			S_err(t, tg->para, "%s: the tag spans table cells or other parts of the "
+			      "document that cannot be joined", tg->src);
 	}
 }
 
@@ -1070,6 +1122,7 @@ xh_tmpl *xh_tmpl_compile(const char *xml, size_t n, const char *where,
 	if (S_lex(t, xml, n) == 0) {
 		S_find_tags(t);
 		S_build_items(t);
+		S_join_spans(t);
 		S_pair_sections(t);
 		if (!t->nerr)
 			S_expand(t, 0, t->nitem, -1);

@@ -175,7 +175,7 @@ class Bench:
         x.check = lambda: self.check_form_dir(xo, records, lambda i: records[i]["form_no"] + ".docx")
         x1o = os.path.join(self.outs, "xhgen-form-j1")
         x1 = Job("form x%d" % len(records), "xhgen -j 1", "xhgen-form-j1", x1o, True,
-                 [self.xhgen, "merge", "-j", "1", tpl, data, "-o", x1o, "--name", "{form_no}.docx"],
+                 [self.xhgen, "merge", tpl, data, "-o", x1o, "--name", "{form_no}.docx", "-j", "1"],
                  docs=len(records), once=True)
         x1.check = lambda: self.check_form_dir(x1o, records, lambda i: records[i]["form_no"] + ".docx")
         jobs = [x]
