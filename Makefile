@@ -34,11 +34,11 @@ build/%.o: gen/%.c gen/*.h | build
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/asan/%.o: gen/%.c gen/*.h | build
+build/asan/%.o: gen/%.c gen/*.h | build/asan
 	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
 
-build:
-	$(Q)mkdir -p build/asan
+build build/asan:
+	$(Q)mkdir -p $@
 
 build/libxh.a: $(LIB_OBJ)
 	$(Q)$(AR) rcs $@ $^

@@ -106,6 +106,8 @@ void xh_data_free(xh_data *d)
 /* Appends values to the arena; returns the index of the first. */
 static xh_vref S_push(xh_data *d, const xh_val *v, const uint32_t *k, size_t n)
 {
+	if (n == 0)
+		return (xh_vref)d->nvals;
 	if (d->nvals + n >= UINT32_MAX - 1) {
 		fprintf(stderr, "xhgen: data set too large\n");
 		abort();

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			size_t written;
 			e = xh_doc_merge(doc, data, pos[2], out, pattern, jobs, &diag, &written);
 			if (e == XH_OK)
-				printf("%zu documents written to %s\n", written, out);
+				printf("%zu document%s written to %s\n", written, written == 1 ? "" : "s", out);
 		} else {
 			e = xh_doc_fill(doc, data, out, &diag);
 		}

@@ -327,9 +327,12 @@ char **xh_pkg_template_parts(const xh_pkg *p, size_t *n, xh_diag *diag)
 	}
 	S_rels_free(rels, nr);
 	free(dir);
-	qsort(hdr, nh, sizeof(*hdr), S_natcmp);
-	qsort(ftr, nf, sizeof(*ftr), S_natcmp);
-	qsort(notes, nn, sizeof(*notes), S_natcmp);
+	if (nh)
+		qsort(hdr, nh, sizeof(*hdr), S_natcmp);
+	if (nf)
+		qsort(ftr, nf, sizeof(*ftr), S_natcmp);
+	if (nn)
+		qsort(notes, nn, sizeof(*notes), S_natcmp);
 	char **all = xmalloc((nh + nf + nn + 1) * sizeof(*all));
 	size_t k = 0;
 	for (size_t i = 0; i < nh; i++)

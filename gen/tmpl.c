@@ -1312,9 +1312,12 @@ static void S_value(xh_render *r, const S_tag *g)
 {
 	xh_vref v = S_lookup(r, g);
 	const xh_val *x = xh_data_val(r->d, v);
-	if (!x) {
+	/* An empty string is no value either (SCHEMA.md: an empty cell is "no
+	 * value"): official documents must not go out with blanks. */
+	if (!x || (x->type == XH_STR && x->len == 0)) {
 		if (!r->t->opts.allow_missing)
-			S_rerr(r, g, "%s", "no value (use --allow-missing to leave it empty)");
+			S_rerr(r, g, "%s", x ? "the value is empty (use --allow-missing to allow it)"
+			                     : "no value (use --allow-missing to leave it empty)");
 		return;
 	}
 	const char *s;

@@ -88,6 +88,8 @@ void xh_buf_reserve(xh_buf *b, size_t extra)
 
 void xh_buf_add(xh_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	xh_buf_reserve(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
