@@ -24,6 +24,7 @@ struct xh_data {
 	uint32_t *hash;            /* symbol ids, 0 = empty */
 	size_t hcap;
 	xh_vref root;
+	int xml;           /* read from XML: records are the root's children */
 };
 
 static uint32_t S_hash(const char *s, size_t n)
@@ -201,7 +202,16 @@ int xh_data_truthy(const xh_data *d, xh_vref v)
 
 xh_vref xh_data_records(const xh_data *d)
 {
-	return d->root;
+	const xh_val *rv = xh_data_val(d, d->root);
+	if (!d->xml)
+		return rv && rv->type == XH_LIST ? d->root : XH_NONE;
+	/* <societies><society/>…</societies> is {society: [...]}, or
+	 * {society: {...}} when there is only one. */
+	if (!rv || rv->type != XH_OBJ || rv->len != 1)
+		return XH_NONE;
+	xh_vref only = rv->off;
+	const xh_val *ov = &d->vals[only];
+	return ov->type == XH_LIST || ov->type == XH_OBJ ? only : XH_NONE;
 }
 
 /* ---- JSON (yajl's event API fills the arena directly) ---- */
@@ -443,11 +453,8 @@ static xh_data *S_parse_xml(const char *bytes, size_t n, const char *name, xh_di
 	xh_data *d = S_new();
 	xmlNode *root = xmlDocGetRootElement(doc);
 	xh_val v = S_xml_value(d, root);
-	if (v.type == XH_OBJ && v.len == 1 && d->vals[v.off].type == XH_LIST) {
-		/* <societies><society/>…</societies>: the fields are reachable
-		 * as {#society}, and merge takes the list as its records. */
-	}
 	d->root = S_push(d, &v, NULL, 1);
+	d->xml = 1;
 	xmlFreeDoc(doc);
 	return d;
 }

@@ -60,9 +60,9 @@ xh_vref xh_data_member(const xh_data *d, xh_vref v, uint32_t sym);
 xh_vref xh_data_child(const xh_data *d, xh_vref v, uint32_t i);
 /* docxtemplater's truthiness: false for null, false, 0, "" and []. */
 int xh_data_truthy(const xh_data *d, xh_vref v);
-/* The records of a merge: the root list, or for XML the repeated children
- * of the root (a lone child is a list of one).  XH_NONE when DATA is not a
- * list of records. */
+/* The records of a merge: the root array of JSON, or the repeated children
+ * of an XML root (a list, or an object when there is only one).  XH_NONE
+ * when the data is not a list of records. */
 xh_vref xh_data_records(const xh_data *d);
 
 #endif

@@ -400,13 +400,6 @@ xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
 	*written = 0;
 	xh_vref root = xh_data_records(data);
 	const xh_val *rv = xh_data_val(data, root);
-	/* XML: <societies><society/>…</societies> gives {society: [...]} */
-	if (rv && rv->type == XH_OBJ && rv->len == 1) {
-		xh_vref only = xh_data_child(data, root, 0);
-		const xh_val *ov = xh_data_val(data, only);
-		if (ov->type == XH_LIST || ov->type == XH_OBJ)
-			root = only, rv = ov;
-	}
 	size_t nrec;
 	xh_vref *recs;
 	if (rv && rv->type == XH_LIST) {
