@@ -430,7 +430,7 @@ static void S_err(xh_tmpl *t, uint32_t para, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	xh_diag_add(t->diag, 0, "%s: paragraph %u: %s", t->where, para, m);
+	xh_diag_add(t->diag, para, "%s: paragraph %u: %s", t->where, para, m);
 	free(m);
 	t->nerr++;
 }
@@ -599,7 +599,7 @@ static void S_find_tags(xh_tmpl *t)
 				S_err(t, S_para_at(t, off), "\"%s\": a tag is closed twice", x);
 				free(x);
 			} else {
-				char *x = S_excerpt(t, have_last ? last : 0, off, 1);
+				char *x = S_excerpt(t, have_last ? last + lastlen : 0, off, 1);
 				S_err(t, S_para_at(t, off), "\"%s%s\": closing delimiter without an opening one",
 				      x, t->close);
 				free(x);
@@ -1119,6 +1119,7 @@ xh_tmpl *xh_tmpl_compile(const char *xml, size_t n, const char *where,
 	t->open = xstrdup(opts->open ? opts->open : "{");
 	t->close = xstrdup(opts->close ? opts->close : "}");
 	t->para = 0;
+	size_t first = diag->n;
 	if (S_lex(t, xml, n) == 0) {
 		S_find_tags(t);
 		S_build_items(t);
@@ -1129,6 +1130,10 @@ xh_tmpl *xh_tmpl_compile(const char *xml, size_t n, const char *where,
 		if (!t->nerr)
 			S_compile(t);
 	}
+	/* This part's errors in paragraph order (lexer and pairing errors are
+	 * found in two passes). */
+	xh_diag part = {diag->msg + first, diag->key + first, diag->n - first, 0};
+	xh_diag_sort(&part);
 	t->diag = NULL;
 	if (t->nerr) {
 		xh_tmpl_free(t);
