@@ -219,31 +219,22 @@ static void S_check(const xh_doc *doc, const S_binds *bs, const xh_data *d, xh_v
 	}
 }
 
-/* Writes one document to path through libzip (which writes a temporary
- * file beside it and renames it on success).  src is this thread's handle
- * on the template. */
-static xh_err S_write(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
-                      xh_vref scope, const char *path, xh_diag *diag, uint64_t key,
+/* Adds the parts of one document to za: filled parts rendered while
+ * libzip deflates them, the others copied still compressed from src (this
+ * thread's handle on the template).  Returns XH_EDATA when a part failed
+ * to render (its errors then collected by S_check), XH_ESYS otherwise. */
+static xh_err S_build(const xh_doc *doc, zip_t *src, zip_t *za, const S_binds *bs,
+                      const xh_data *d, xh_vref scope, xh_diag *diag, uint64_t key,
                       const char *prefix)
 {
-	int zerr;
-	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	if (!za) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		xh_diag_add(diag, key, "%s: cannot create: %s", path, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		return XH_ESYS;
-	}
 	S_src *srcs = xcalloc((size_t)doc->nparts + 1, sizeof(*srcs));
+	xh_diag quiet = {0}; /* errors are collected by S_check, once */
 	xh_err rc = XH_OK;
 	for (zip_int64_t i = 0; i < doc->nparts && rc == XH_OK; i++) {
 		zip_source_t *zs;
 		if (doc->parts[i].t) {
 			S_src *s = &srcs[i];
-			*s = (S_src){doc->parts[i].t, d, bs->b[i], scope, NULL, key, prefix, NULL, 0, {0}};
-			/* errors are collected by S_check when something fails */
-			s->diag = xcalloc(1, sizeof(xh_diag));
+			*s = (S_src){doc->parts[i].t, d, bs->b[i], scope, &quiet, key, prefix, NULL, 0, {0}};
 			zip_error_init(&s->err);
 			zs = zip_source_function(za, S_src_cb, s);
 		} else {
@@ -263,28 +254,104 @@ static xh_err S_write(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh
 			zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, XH_DEFLATE_LEVEL);
 		zip_file_set_mtime(za, (zip_uint64_t)idx, XH_ZIP_TIME, 0);
 	}
-	if (rc == XH_OK && zip_close(za) != 0)
-		rc = XH_ESYS;
-	int rendered_badly = 0;
-	for (zip_int64_t i = 0; i < doc->nparts; i++) {
-		if (srcs[i].diag) {
+	if (rc == XH_OK && zip_close(za) == 0) {
+		za = NULL;
+	} else {
+		int rendered_badly = 0;
+		for (zip_int64_t i = 0; i < doc->nparts; i++)
 			rendered_badly |= srcs[i].failed;
-			xh_diag_free(srcs[i].diag);
-			free(srcs[i].diag);
-			zip_error_fini(&srcs[i].err);
-		}
-	}
-	if (rc != XH_OK) {
 		if (rendered_badly) {
 			S_check(doc, bs, d, scope, diag, key, prefix);
 			rc = XH_EDATA;
 		} else {
-			xh_diag_add(diag, key, "%s: cannot write: %s", path, zip_strerror(za));
+			xh_diag_add(diag, key, "%scannot write the document: %s", prefix, zip_strerror(za));
+			rc = XH_ESYS;
 		}
 		zip_discard(za);
 	}
+	for (zip_int64_t i = 0; i < doc->nparts; i++)
+		if (doc->parts[i].t)
+			zip_error_fini(&srcs[i].err);
+	xh_diag_free(&quiet);
 	free(srcs);
 	return rc;
+}
+
+/* One document straight into the file path: libzip writes a temporary file
+ * beside it and renames it when complete. */
+static xh_err S_write_file(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
+                           xh_vref scope, const char *path, xh_diag *diag)
+{
+	int zerr;
+	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		xh_diag_add(diag, 0, "%s: cannot create: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return XH_ESYS;
+	}
+	return S_build(doc, src, za, bs, d, scope, diag, 0, "");
+}
+
+/* One document built in memory and written to path with one write: a merge
+ * makes many small files, and libzip's own file output would cost dozens
+ * of system calls each. */
+static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
+                          xh_vref scope, const char *path, xh_diag *diag, uint64_t key,
+                          const char *prefix, xh_buf *scratch)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_t *za = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
+	if (!za) {
+		xh_diag_add(diag, key, "%scannot create a document: %s", prefix, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		if (mem)
+			zip_source_free(mem);
+		return XH_ESYS;
+	}
+	zip_error_fini(&ze);
+	zip_source_keep(mem);
+	xh_err rc = S_build(doc, src, za, bs, d, scope, diag, key, prefix);
+	if (rc == XH_OK) {
+		zip_stat_t st;
+		scratch->len = 0;
+		if (zip_source_stat(mem, &st) != 0 || zip_source_open(mem) != 0) {
+			rc = XH_ESYS;
+		} else {
+			xh_buf_reserve(scratch, st.size);
+			zip_int64_t n = zip_source_read(mem, scratch->data, st.size);
+			zip_source_close(mem);
+			if (n < 0 || (zip_uint64_t)n != st.size)
+				rc = XH_ESYS;
+			else
+				scratch->len = (size_t)n;
+		}
+		if (rc != XH_OK)
+			xh_diag_add(diag, key, "%scannot read back the document", prefix);
+	}
+	zip_source_free(mem);
+	if (rc != XH_OK)
+		return rc;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	size_t off = 0;
+	while (fd >= 0 && off < scratch->len) {
+		ssize_t w = write(fd, scratch->data + off, scratch->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (fd < 0 || off < scratch->len || close(fd) != 0) {
+		xh_diag_add(diag, key, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return XH_ESYS;
+	}
+	return XH_OK;
 }
 
 static int S_fsync_path(const char *path, int dir)
@@ -311,8 +378,7 @@ xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out, xh_d
 {
 	S_binds bs;
 	S_binds_init(&bs, doc, data);
-	xh_err rc = S_write(doc, xh_pkg_zip(doc->pkg), &bs, data, xh_data_root(data), out, diag,
-	                    0, "");
+	xh_err rc = S_write_file(doc, xh_pkg_zip(doc->pkg), &bs, data, xh_data_root(data), out, diag);
 	S_binds_free(&bs);
 	if (rc == XH_OK) {
 		char *dir = S_dirname(out);
@@ -349,10 +415,11 @@ static void *S_worker(void *arg)
 		j->rc = XH_ESYS;
 		return NULL;
 	}
+	xh_buf scratch = XH_BUF_INIT;
 	for (size_t i = (size_t)j->id; i < j->nrec; i += (size_t)j->jobs) {
 		char *prefix = xasprintf("%s: record %zu: ", j->label, i + 1);
-		xh_err rc = S_write(j->doc, src, j->bs, j->data, j->recs[i], j->tmp[i], &j->diag,
-		                    i + 1, prefix);
+		xh_err rc = S_write_mem(j->doc, src, j->bs, j->data, j->recs[i], j->tmp[i], &j->diag,
+		                        i + 1, prefix, &scratch);
 		free(prefix);
 		if (rc == XH_ESYS) {
 			j->rc = rc;
@@ -361,6 +428,7 @@ static void *S_worker(void *arg)
 		if (rc != XH_OK && j->rc == XH_OK)
 			j->rc = rc;
 	}
+	xh_buf_free(&scratch);
 	zip_discard(src);
 	return NULL;
 }

@@ -4,6 +4,8 @@
 #include "opc.h"
 #include "xmlsafe.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,12 +18,16 @@
 #define MAX_TOTAL (1024ull << 20)   /* all entries, uncompressed */
 #define MAX_PART (256ull << 20)     /* one part that xhgen decompresses */
 #define MAX_RATIO 200               /* uncompressed : compressed, parts we read */
+#define MAX_FILE (256ull << 20)     /* the template file itself */
 
 #define REL_DOC "/officeDocument"
 #define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 
+/* The template's bytes stay in memory: every thread opens its own zip_t
+ * over them, and copying a part into a new document costs no system call. */
 struct xh_pkg {
 	char *path;
+	xh_buf bytes;
 	zip_t *za;
 };
 
@@ -46,21 +52,47 @@ static int S_bad_name(const char *n)
 	return 0;
 }
 
+static zip_t *S_open_mem(const xh_buf *bytes, int flags, zip_error_t *ze)
+{
+	zip_source_t *src = zip_source_buffer_create(bytes->data, bytes->len, 0, ze);
+	if (!src)
+		return NULL;
+	zip_t *za = zip_open_from_source(src, flags, ze);
+	if (!za)
+		zip_source_free(src);
+	return za;
+}
+
 xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 {
-	int err = 0;
-	zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
-	if (!za) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, err);
-		if (err == ZIP_ER_NOZIP || err == ZIP_ER_INCONS)
-			xh_diag_add(diag, 0, "%s: not a DOCX file (not a valid zip archive: %s)", path,
-			            zip_error_strerror(&ze));
-		else
-			xh_diag_add(diag, 0, "%s: cannot open: %s", path, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+	xh_buf bytes = XH_BUF_INIT;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		xh_diag_add(diag, 0, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && bytes.len <= MAX_FILE)
+		xh_buf_add(&bytes, chunk, got);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr || bytes.len > MAX_FILE) {
+		xh_diag_add(diag, 0, "%s: %s", path, rerr ? "read error" : "larger than 256 MiB");
+		xh_buf_free(&bytes);
+		return NULL;
+	}
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_t *za = S_open_mem(&bytes, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (!za) {
+		xh_diag_add(diag, 0, "%s: not a DOCX file (not a valid zip archive: %s)", path,
+		            zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		xh_buf_free(&bytes);
+		return NULL;
+	}
+	zip_error_fini(&ze);
 	zip_int64_t n = zip_get_num_entries(za, 0);
 	int bad = 0;
 	if (n > MAX_ENTRIES) {
@@ -92,10 +124,12 @@ xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 	}
 	if (bad) {
 		zip_discard(za);
+		xh_buf_free(&bytes);
 		return NULL;
 	}
 	xh_pkg *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
+	p->bytes = bytes;
 	p->za = za;
 	return p;
 }
@@ -106,14 +140,18 @@ void xh_pkg_close(xh_pkg *p)
 		return;
 	if (p->za)
 		zip_discard(p->za);
+	xh_buf_free(&p->bytes);
 	free(p->path);
 	free(p);
 }
 
 zip_t *xh_pkg_reopen(const xh_pkg *p)
 {
-	int err;
-	return zip_open(p->path, ZIP_RDONLY, &err);
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_t *za = S_open_mem(&p->bytes, ZIP_RDONLY, &ze);
+	zip_error_fini(&ze);
+	return za;
 }
 
 int xh_pkg_read(const xh_pkg *p, const char *name, xh_buf *out, xh_diag *diag)

@@ -1239,6 +1239,9 @@ struct xh_render {
 	uint32_t tbl_depth;
 	int last_p;
 	int failed;
+	struct {
+		size_t count, diag;
+	} *seen;          /* render errors by tag, see S_rerr */
 	xh_buf out;
 	size_t out_pos;
 };
@@ -1269,6 +1272,7 @@ void xh_render_free(xh_render *r)
 	for (size_t i = 0; i < r->ncap; i++)
 		xh_buf_free(&r->cap[i].buf);
 	free(r->cap);
+	free(r->seen);
 	xh_buf_free(&r->out);
 	free(r);
 }
@@ -1288,13 +1292,38 @@ static void S_put(xh_render *r, const char *s, size_t n)
 		xh_buf_add(&r->out, s, n);
 }
 
+/* Reports a render error once per tag: a loop over 100,000 rows with the
+ * same gap gives one line and a count, not 100,000 lines. */
 static void S_rerr(xh_render *r, const S_tag *g, const char *fmt, const char *arg)
 {
+	size_t ti = (size_t)(g - r->t->tags);
+	r->failed = 1;
+	if (!r->seen)
+		r->seen = xcalloc(r->t->ntag, sizeof(*r->seen));
+	if (r->seen[ti].count++) {
+		return;
+	}
 	char *m = xasprintf(fmt, arg);
+	r->seen[ti].diag = r->diag->n;
 	xh_diag_add(r->diag, r->key, "%s%s: paragraph %u: %s: %s", r->prefix,
 	            r->t->where, g->para, g->src, m);
 	free(m);
-	r->failed = 1;
+}
+
+/* Appends "(N times)" to the errors that repeated. */
+static void S_rerr_counts(xh_render *r)
+{
+	if (!r->seen)
+		return;
+	for (size_t i = 0; i < r->t->ntag; i++) {
+		if (r->seen[i].count < 2)
+			continue;
+		char **msg = &r->diag->msg[r->seen[i].diag];
+		char *m = xasprintf("%s (%zu times)", *msg, r->seen[i].count);
+		free(*msg);
+		*msg = m;
+		r->seen[i].count = 1;
+	}
 }
 
 /* Evaluates a tag's path: each scope from the innermost outwards, the first
@@ -1317,12 +1346,12 @@ static void S_value(xh_render *r, const S_tag *g)
 {
 	xh_vref v = S_lookup(r, g);
 	const xh_val *x = xh_data_val(r->d, v);
-	/* An empty string is no value either (SCHEMA.md: an empty cell is "no
-	 * value"): official documents must not go out with blanks. */
-	if (!x || (x->type == XH_STR && x->len == 0)) {
+	/* Absent or null is an error: official documents must not go out
+	 * with blanks.  An empty string is a value the data chose (a blank
+	 * ledger cell); required fields are the schema's business. */
+	if (!x) {
 		if (!r->t->opts.allow_missing)
-			S_rerr(r, g, "%s", x ? "the value is empty (use --allow-missing to allow it)"
-			                     : "no value (use --allow-missing to leave it empty)");
+			S_rerr(r, g, "%s", "no value (use --allow-missing to leave it empty)");
 		return;
 	}
 	const char *s;
@@ -1527,8 +1556,11 @@ static void S_step(xh_render *r)
 
 size_t xh_render_read(xh_render *r, char *dst, size_t cap)
 {
-	while (r->out.len - r->out_pos < cap && r->pc < r->t->nop)
+	while (r->out.len - r->out_pos < cap && r->pc < r->t->nop) {
 		S_step(r);
+		if (r->pc == r->t->nop)
+			S_rerr_counts(r);
+	}
 	size_t avail = r->out.len - r->out_pos;
 	size_t n = avail < cap ? avail : cap;
 	if (n)

@@ -100,8 +100,8 @@ static void test_values(void)
 	       "<w:br/></w:r><w:r><w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\">b</w:t></w:r></w:p>");
 	expect_err("missing value is an error", P("{nope}"), "{}",
 	           "t.docx: word/document.xml: paragraph 1: {nope}: no value");
-	expect_err("an empty value is an error too", P("{x}"), "{\"x\":\"\"}",
-	           "{x}: the value is empty");
+	expect("an empty string is a value", P("[{x}]"), "{\"x\":\"\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">[]</w:t></w:r></w:p>");
 	char *got = render(P("[{nope}]"), "{}", 1);
 	CHECK_STR("--allow-missing renders empty", got,
 	          "<w:p><w:r><w:t xml:space=\"preserve\">[]</w:t></w:r></w:p>");
