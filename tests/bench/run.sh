@@ -14,7 +14,8 @@
 #      when package-lock.json changes).  Without node/npm, or if npm ci
 #      fails, xhgen is benched alone.
 #   4. /usr/bin/time (Debian package `time`) is installed if missing.
-#   5. bench.py times whole processes with /usr/bin/time -f '%e %M',
+#   5. bench.py times whole processes with /usr/bin/time -f '%e %M %U %S' after an
+#      unmeasured warm-up (the 10,000-row table, each tool),
 #      alternating the tools, BENCH_RUNS (default 3) runs each, and prints
 #      medians, ratios and the targets (MET / NOT MET).
 #
