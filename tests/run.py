@@ -120,14 +120,15 @@ class Ctx:
         self.produced = []          # (docx path, [strings the PDF must show], forbid braces)
 
     # -- running xhgen -------------------------------------------------------
-    def xh(self, *args, stdin=None, timeout=None, cwd=None, env=None):
+    def xh(self, *args, stdin=None, timeout=None, cwd=None, env=None, preexec_fn=None):
         """Run xhgen; returns CompletedProcess with .out/.err as text.
         A sanitizer report or a crash fails the test right away."""
         cmd = [self.xhgen_path] + [str(a) for a in args]
         t0 = time.monotonic()
         try:
             p = subprocess.run(cmd, capture_output=True, input=stdin, cwd=cwd,
-                               env=env or self.env, timeout=timeout or self.timeout)
+                               env=env or self.env, timeout=timeout or self.timeout,
+                               preexec_fn=preexec_fn)
         except subprocess.TimeoutExpired:
             fail("timed out after %ss: %s" % (timeout or self.timeout, " ".join(cmd[1:])))
         p.elapsed = time.monotonic() - t0

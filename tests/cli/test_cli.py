@@ -979,6 +979,130 @@ def t_large_table_fast(ctx, d):
     check(len(trs) == 5001, "expected 5001 rows, got %d" % len(trs))
 
 
+# -- more values, real-editor artefacts, limits ----------------------------------------------------
+
+def parts_well_formed(path):
+    import xml.etree.ElementTree as ET
+    bad = []
+    with zipfile.ZipFile(path) as z:
+        for n in z.namelist():
+            if n.endswith(".xml") or n.endswith(".rels"):
+                try:
+                    ET.fromstring(z.read(n))
+                except ET.ParseError as e:
+                    bad.append("%s: %s" % (n, e))
+    return bad
+
+
+@test
+def t_noncharacter_in_value(ctx, d):
+    # U+FFFE / U+FFFF are not XML characters: an error naming the tag (as docxtemplater's
+    # invalid_xml_characters), or at the very least a well-formed document
+    for i, v in enumerate(["a\ufffeb", "a\uffffb"]):
+        sub = os.path.join(d, str(i))
+        os.mkdir(sub)
+        tpl = db.make_docx(os.path.join(sub, "t.docx"), ["Value: {val}"])
+        data = wjson(sub, "data.json", {"val": v})
+        out = os.path.join(sub, "o.docx")
+        p = ctx.xh("fill", tpl, data, "-o", out)
+        if p.returncode == 1:
+            check("val" in p.err, "exit 1 but the tag is not named: %r" % p.err[:200])
+            check(not os.path.exists(out), "output left behind")
+        else:
+            check(p.returncode == 0, "exit %d" % p.returncode)
+            bad = parts_well_formed(out)
+            check(not bad, "value %r: exit 0 but the output is not well-formed XML: %s" % (v, bad[0]))
+
+
+@test
+def t_word_artefacts_inside_tags(ctx, d):
+    # what Word leaves between the runs of a tag: proofing marks, bookmarks, smart tags,
+    # tracked insertions; a tracked deletion's w:delText is not template text
+    def r(t, rpr=""):
+        return '<w:r>%s<w:t xml:space="preserve">%s</w:t></w:r>' % ("<w:rPr>%s</w:rPr>" % rpr if rpr else "", t)
+    paras = [
+        "<w:p>%s<w:proofErr w:type=\"spellStart\"/>%s<w:proofErr w:type=\"spellEnd\"/>%s</w:p>"
+        % (r("A {na"), r("me", "<w:b/>"), r("}")),
+        "<w:p>%s<w:bookmarkStart w:id=\"0\" w:name=\"bm\"/>%s<w:bookmarkEnd w:id=\"0\"/></w:p>"
+        % (r("B {na"), r("me}")),
+        "<w:p>%s<w:smartTag w:uri=\"u\" w:element=\"e\">%s</w:smartTag>%s</w:p>" % (r("C {"), r("name"), r("}")),
+        "<w:p>%s<w:ins w:id=\"1\" w:author=\"a\" w:date=\"2020-01-01T00:00:00Z\">%s</w:ins></w:p>"
+        % (r("D {na"), r("me}")),
+        "<w:p>%s<w:del w:id=\"2\" w:author=\"a\" w:date=\"2020-01-01T00:00:00Z\"><w:r><w:delText>{gone</w:delText></w:r></w:del>%s</w:p>"
+        % (r("E {name}"), r(".")),
+        "<w:p>%s<w:r><w:pict><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:textbox><w:txbxContent>"
+        "<w:p><w:r><w:t>box {box}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+        % r("F {name}"),
+    ]
+    out, text = fill_ok(ctx, d, paras, {"name": "Ann", "box": "B"})
+    check(text == "A Ann\nB Ann\nC Ann\nD Ann\nE Ann.\nF Ann\nbox B", "got %r" % text)
+
+
+@test
+def t_zip_bomb(ctx, d):
+    doc = db.document_xml(["x {name}"])
+    i = doc.index("<w:body>")
+    tpl = db.make_docx(os.path.join(d, "t.docx"), document=doc[:i] + " " * (400 << 20) + doc[i:])
+    data = wjson(d, "data.json", {"name": "n"})
+    p = ctx.xh("fill", tpl, data, "-o", os.path.join(d, "o.docx"), timeout=120)
+    check(p.returncode in (0, 1), "exit %d" % p.returncode)
+    lim = 60 if ctx.asan else 15
+    check(p.elapsed < lim, "a 400 MB document.xml (400 KB zipped) took %.1f s" % p.elapsed)
+
+
+@test
+def t_merge_pattern_with_slash(ctx, d):
+    merge_must_fail(ctx, d, [{"name": "a", "v": 1}], pattern="sub/{name}.docx")
+    sub = os.path.join(d, "x")
+    os.mkdir(sub)
+    merge_must_fail(ctx, sub, [{"name": "a", "v": 1}], pattern="../{name}.docx")
+
+
+def fsize_limit(nbytes):
+    def f():
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+    return f
+
+
+@test
+def t_disk_full_fill(ctx, d):
+    # `ulimit -f`: the write fails part-way; xhgen must report a system failure (exit 3),
+    # not die of SIGXFSZ, and leave no half-written or temporary file
+    tpl = db.make_docx(os.path.join(d, "t.docx"), ["{#l}{.} some padding text so that the output grows {.}{/l}"])
+    data = wjson(d, "data.json", {"l": ["value number %d" % i for i in range(20000)]})
+    before = listing(d)
+    out = os.path.join(d, "o.docx")
+    cmd = [ctx.xhgen_path, "fill", tpl, data, "-o", out]
+    import subprocess
+    p = subprocess.run(cmd, capture_output=True, env=ctx.env, timeout=ctx.timeout,
+                       preexec_fn=fsize_limit(20 * 1024))
+    err = p.stderr.decode("utf-8", "replace")
+    after = listing(d)
+    check(after == before, "files left behind: %s" % sorted(set(after) - set(before)))
+    check(p.returncode == 3, "expected exit 3 (system failure), got %s%s"
+          % (p.returncode, " (killed by SIGXFSZ: the signal is not ignored)" if p.returncode == -25 else ""))
+    check(err.strip(), "no message on stderr")
+
+
+@test
+def t_disk_full_merge(ctx, d):
+    tpl = db.make_docx(os.path.join(d, "t.docx"), ["{name}: {#l}{.} padding padding padding {.}{/l}"])
+    recs = [{"name": "r%d" % k, "l": ["value %d-%d" % (k, i) for i in range(3000 * k)]} for k in range(1, 6)]
+    data = wjson(d, "recs.json", recs)
+    outd = os.path.join(d, "out")
+    os.mkdir(outd)
+    import subprocess
+    p = subprocess.run([ctx.xhgen_path, "merge", tpl, data, "-o", outd, "--name", "{name}.docx", "-j", "2"],
+                       capture_output=True, env=ctx.env, timeout=ctx.timeout,
+                       preexec_fn=fsize_limit(30 * 1024))
+    left = os.listdir(outd)
+    check(all(re.match(r"^r\d\.docx$", f) for f in left), "temporary files left: %s" % left)
+    for f in left:  # whatever is there is complete
+        check(not ctx.check_package(os.path.join(outd, f)), "%s is not a complete DOCX" % f)
+    check(p.returncode == 3, "expected exit 3, got %s" % p.returncode)
+
+
 # -- driver ---------------------------------------------------------------------------------------
 
 def run(ctx):
