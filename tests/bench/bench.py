@@ -201,9 +201,7 @@ class Bench:
         wl = "table %d rows" % rows
         xo = os.path.join(self.outs, "xhgen-table-%d.docx" % rows)
         x = Job(wl, "xhgen", "xhgen-table-%d" % rows, xo, False,
-                # --allow-missing: half the rows have an empty debit or credit, which
-                # xhgen counts as missing (7bac736); docxtemplater renders "" as empty.
-                [self.xhgen, "fill", tpl, data, "-o", xo, "--allow-missing"])
+                [self.xhgen, "fill", tpl, data, "-o", xo])
         x.check = lambda: self.check_table(xo, rows)
         jobs = [x]
         if self.peer:
