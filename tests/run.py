@@ -12,7 +12,7 @@ Groups, in the order they run:
   compat   the docxtemplater suite, ../shared/peers/docxtemplater/run.py
   golden   tests/golden: LibreOffice-authored templates (.fodt, converted to .docx
            by one soffice call), filled and compared with the expected visible text
-  cli      tests/cli/test_cli.py: exit codes, messages, merge, hostile input, ...
+  cli      tests/cli/test_*.py: exit codes, messages, merge, hostile input, ...
   client   tests/client: every DOCX the other groups wrote, converted to PDF by one
            soffice call and read back with pdftotext
   asan     the unit-asan binaries, then spec, compat, golden and cli again with the
@@ -22,6 +22,7 @@ Prints `PASS group/name` or `FAIL group/name: why` per test and ends with the li
 `N passed, M failed`; exits 1 when anything failed.  Scratch files go to tests/out/.
 """
 import argparse
+import glob
 import importlib.util
 import os
 import re
@@ -308,13 +309,16 @@ def run_module(res, path, modname, xhgen, group, asan=False, verbose=False, extr
         for k, v in extra.items():
             setattr(ctx, k, v)
     os.makedirs(ctx.out, exist_ok=True)
-    try:
-        mod = load_module(path, modname)
-        mod.run(ctx)
-    except TestFailure as e:
-        res.bad(group, e)
-    except Exception as e:
-        res.bad(group, "test module crashed: %s: %s" % (type(e).__name__, traceback.format_exc()[-600:]))
+    paths = path if isinstance(path, list) else [path]
+    for i, pth in enumerate(paths):
+        try:
+            mod = load_module(pth, "%s_%d" % (modname, i))
+            mod.run(ctx)
+        except TestFailure as e:
+            res.bad(group, e)
+        except Exception as e:
+            res.bad(group, "%s crashed: %s: %s" % (os.path.relpath(pth, ROOT), type(e).__name__,
+                                                  traceback.format_exc()[-600:]))
     return ctx
 
 
@@ -342,7 +346,9 @@ def main(argv):
     t0 = time.monotonic()
     xhgen = a.xhgen
     golden_py = os.path.join(HERE, "golden", "golden.py")
-    cli_py = os.path.join(HERE, "cli", "test_cli.py")
+    # every tests/cli/test_*.py module with a run(ctx); test_cli.py first
+    cli_py = sorted(glob.glob(os.path.join(HERE, "cli", "test_*.py")),
+                    key=lambda f: (os.path.basename(f) != "test_cli.py", f))
     spec_py = os.path.join(HERE, "spec", "runner.py")
     produced = []
 
