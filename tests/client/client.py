@@ -94,8 +94,32 @@ def one_doc(ctx, pdfdir, stem, lines, nobrace):
     if nobrace:
         m = re.search(r"\{[^{}\s]{0,40}\}?", text)
         check(not m, "tag text left in the PDF: %r" % (m.group(0) if m else ""))
-    if any(CJK.search(l) for l in lines):
+    if CJK.search(text):
         f = subprocess.run(["pdffonts", pdf], capture_output=True)
         fonts = f.stdout.decode("utf-8", "replace")
         check("CJK" in fonts, "Chinese text but no Noto CJK font embedded: %s" % fonts[-300:])
+        # the official font names the document asks for must have gone through fonts.conf
+        # (without it LibreOffice falls back to Noto Sans CJK for everything)
+        used = official_fonts(os.path.join(os.path.dirname(pdfdir), "docs", stem + ".docx"))
+        for name in sorted(used):
+            want = FONT_MAP[name].replace(" ", "").replace("SC", "")
+            check(want in fonts, "the document uses %s but the PDF has no %s: %s"
+                  % (name, FONT_MAP[name], " ".join(fonts.split())[-300:]))
     return ""
+
+
+def official_fonts(docx):
+    """The aliased official font names the document's text or styles ask for (w:rFonts)."""
+    import zipfile
+    found = set()
+    with zipfile.ZipFile(docx) as z:
+        for part in ("word/document.xml", "word/styles.xml"):
+            try:
+                xml = z.read(part).decode("utf-8", "replace")
+            except KeyError:
+                continue
+            for m in re.finditer(r'<w:rFonts\b[^>]*>', xml):
+                for name in FONT_MAP:
+                    if '"%s"' % name in m.group(0):
+                        found.add(name)
+    return found
