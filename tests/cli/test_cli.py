@@ -1110,3 +1110,60 @@ def run(ctx):
         name = fn.__name__[2:]
         d = ctx.fresh(name)
         ctx.case(name, fn, ctx, d)
+
+
+# -- documentation: README.md and gen/xhgen.1 agree with --help ------------------------------------
+# (README.md and the man page are written by hand; these tests keep them in step with main.c's
+# option table.  They are registered with @test like every test above.)
+
+def help_usage_lines(text):
+    """The `usage:` line of a help or README text and the `       xhgen ...` lines after it."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("usage: xhgen "):
+            out = [line]
+            for nxt in lines[i + 1:]:
+                if not re.match(r"^ +xhgen ", nxt):
+                    break
+                out.append(nxt)
+            return out
+    return []
+
+
+def help_long_options(text):
+    return sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", text)))
+
+
+def roff_plain(text):
+    """Man page source with font escapes dropped and \\- read as -."""
+    return re.sub(r"\\f(\[[^]]*\]|\(..|.)", "", text).replace("\\-", "-")
+
+
+@test
+def t_docs_readme_usage(ctx, d):
+    p = ctx.xh("--help")
+    check(p.returncode == 0, "--help exit %d" % p.returncode)
+    want = help_usage_lines(p.out)
+    check(len(want) >= 3, "--help has no usage: block: %r" % p.out[:300])
+    with open(os.path.join(ctx.root, "README.md"), encoding="utf-8") as f:
+        got = help_usage_lines(f.read())
+    check(got == want, "README.md usage lines differ from --help:\n%s\nvs\n%s"
+          % ("\n".join(got), "\n".join(want)))
+
+
+@test
+def t_docs_options(ctx, d):
+    p = ctx.xh("--help")
+    check(p.returncode == 0, "--help exit %d" % p.returncode)
+    opts = help_long_options(p.out)
+    check("--help" in opts and "--allow-missing" in opts, "no long options found in --help: %s" % opts)
+    with open(os.path.join(ctx.root, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    with open(os.path.join(ctx.root, "gen", "xhgen.1"), encoding="ascii") as f:
+        man = roff_plain(f.read())
+    for where, text in (("README.md", readme), ("gen/xhgen.1", man)):
+        missing = [o for o in opts if not re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(o), text)]
+        check(not missing, "%s does not mention %s" % (where, ", ".join(missing)))
+    for sec in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "TEMPLATE SYNTAX", "DATA",
+                "EXIT STATUS", "FILES", "EXAMPLES", "SEE ALSO"):
+        check(re.search(r"^\.SH \"?%s\"?$" % sec, man, re.M), "gen/xhgen.1 has no %s section" % sec)
