@@ -453,6 +453,32 @@ static const char *S_bad_filename(const char *s)
 	return NULL;
 }
 
+/* mkdir -p */
+static int S_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		if (errno == 0)
+			errno = ENOTDIR;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
 static int S_strcmp_idx(const void *a, const void *b, void *names)
 {
 	char **n = names;
@@ -520,7 +546,7 @@ xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
 		free(ix);
 	}
 	xh_err rc = bad ? XH_EDATA : XH_OK;
-	if (rc == XH_OK && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+	if (rc == XH_OK && S_mkdirs(dir) != 0) {
 		xh_diag_add(diag, 0, "%s: cannot create: %s", dir, strerror(errno));
 		rc = XH_ESYS;
 	}

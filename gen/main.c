@@ -4,6 +4,7 @@
  * (0 done, 1 data or template error, 2 usage, 3 system failure).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,9 @@ int main(int argc, char **argv)
 	 * bytes do not depend on the machine's. */
 	setenv("TZ", "UTC0", 1);
 	tzset();
+	/* A file size limit (ulimit -f) makes write() fail with EFBIG instead
+	 * of killing us half-way: the failure is reported and cleaned up. */
+	signal(SIGXFSZ, SIG_IGN);
 	xmlInitParser();
 
 	struct option lopts[NOPTS + 1];
@@ -202,8 +206,8 @@ int main(int argc, char **argv)
 			rc = S_fail_usage("merge: --name PATTERN is required");
 			goto done;
 		}
-		if (!merge && pattern) {
-			rc = S_fail_usage("fill: --name is for merge");
+		if (!merge && (pattern || jobs)) {
+			rc = S_fail_usage(pattern ? "fill: --name is for merge" : "fill: -j is for merge");
 			goto done;
 		}
 		xh_doc *doc = xh_doc_compile(pos[1], &topts, &diag);

@@ -522,6 +522,12 @@ static void S_parse_tag(xh_tmpl *t, S_tag *g)
 		g->dot = 1;
 		return;
 	}
+	if (*s == '@' || *s == '=' || *s == '-') {
+		S_err(t, g->para, "%s: %s are not supported", g->src,
+		      *s == '@' ? "raw XML tags ({@…})" : *s == '=' ? "delimiter changes ({=… …=})"
+		                                                : "dash loops ({-w:p …})");
+		return;
+	}
 	if (memchr(s, '|', n)) {
 		S_err(t, g->para, "%s: filters are not supported", g->src);
 		return;
@@ -1374,18 +1380,35 @@ static void S_value(xh_render *r, const S_tag *g)
 	default:
 		return;
 	}
-	/* Control characters cannot be written in XML 1.0; LF, CR LF and CR
-	 * are line breaks, TAB is a tab. */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
-			char hex[16];
-			snprintf(hex, sizeof(hex), "U+%04X", c);
-			char *m = xasprintf("the value has a control character (%s)", hex);
+	/* What XML 1.0 cannot hold, or Word would show as garbage: C0 and C1
+	 * control characters, DEL, the non-characters U+FFFE and U+FFFF, and
+	 * bytes that are not UTF-8.  LF, CR LF and CR are line breaks, TAB a
+	 * tab. */
+	for (size_t i = 0; i < n;) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		int l = xh_utf8_len(u, n - i);
+		unsigned cp = 0;
+		if (l < 0) {
+			S_rerr(r, g, "%s", "the value is not valid UTF-8");
+			return;
+		}
+		if (l == 1)
+			cp = u[0];
+		else if (l == 2)
+			cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+		else if (l == 3)
+			cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+		else
+			cp = 0x10000; /* beyond the BMP: every one is allowed */
+		if ((cp < 0x20 && cp != '\n' && cp != '\r' && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) ||
+		    cp == 0xFFFE || cp == 0xFFFF) {
+			char *m = xasprintf("the value has a %s (U+%04X)",
+			                    cp >= 0xFFFE ? "non-character" : "control character", cp);
 			S_rerr(r, g, "%s", m);
 			free(m);
 			return;
 		}
+		i += (size_t)l;
 	}
 	if (r->failed)
 		return;
