@@ -9,7 +9,7 @@ MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS    ?= -O2 -g
-PKGS      := libxml-2.0 libzip libpcre2-8 zlib yajl
+PKGS      := libxml-2.0 libzip libpcre2-8 xlsxwriter zlib yajl
 WARN      := -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wshadow
 ifeq ($(DEVELOPER),1)
 WARN      += -Werror
@@ -25,8 +25,14 @@ SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
+# libFuzzer targets: clang, with the library built for coverage.
+FUZZ_CC   ?= clang
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ  := $(LIB_SRC:gen/%.c=build/fuzz/%.o)
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-asan unit bench valgrind install uninstall clean
+.PHONY: all deps run test test-asan unit fuzz bench valgrind install uninstall clean
 
 all: xhgen
 
@@ -37,8 +43,20 @@ build/%.o: gen/%.c gen/*.h | build
 build/asan/%.o: gen/%.c gen/*.h | build/asan
 	$(Q)$(CC) $(WARN) $(XH_CPPFLAGS) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
 
-build build/asan:
+build build/asan build/fuzz:
 	$(Q)mkdir -p $@
+
+build/fuzz/%.o: gen/%.c gen/*.h | build/fuzz
+	$(Q)$(FUZZ_CC) -std=c11 $(XH_CPPFLAGS) $(FUZZFLAGS) -c -o $@ $<
+
+build/fuzz/libxh.a: $(FUZZ_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libxh.a
+	$(Q)$(FUZZ_CC) -std=c11 $(XH_CPPFLAGS) -Igen -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $< build/fuzz/libxh.a $(XH_LIBS)
+
+fuzz: $(FUZZ_BIN)
 
 build/libxh.a: $(LIB_OBJ)
 	$(Q)$(AR) rcs $@ $^
@@ -72,9 +90,10 @@ run: deps
 # Everything: unit, spec, docxtemplater suite, golden, CLI and LibreOffice
 # tests, then the ASan+UBSan rerun; ends with "N passed, M failed".
 test: deps
-	$(Q)$(MAKE) --no-print-directory xhgen build/asan/xhgen unit
+	$(Q)$(MAKE) --no-print-directory xhgen build/asan/xhgen unit fuzz
 	$(Q)python3 tests/run.py --xhgen ./xhgen --asan build/asan/xhgen \
-		$(addprefix --unit ,$(UNIT_BIN)) $(addprefix --unit-asan ,$(UNIT_ASAN))
+		$(addprefix --unit ,$(UNIT_BIN)) $(addprefix --unit-asan ,$(UNIT_ASAN)) \
+		$(addprefix --fuzz ,$(FUZZ_BIN))
 
 test-asan: build/asan/xhgen $(UNIT_ASAN)
 	$(Q)python3 tests/run.py --only asan --asan build/asan/xhgen $(addprefix --unit-asan ,$(UNIT_ASAN))

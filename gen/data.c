@@ -286,7 +286,7 @@ static int S_j_close(S_json *j)
 {
 	S_frame f = j->fr[--j->nfr];
 	size_t n = j->np - f.start;
-	xh_vref first = S_push(j->d, j->pv + f.start, j->pk + f.start, n);
+	xh_vref first = n ? S_push(j->d, j->pv + f.start, j->pk + f.start, n) : 0;
 	j->np = f.start;
 	XH_GROW(j->pv, j->cappv, j->np + 1);
 	XH_GROW(j->pk, j->cappk, j->np + 1);

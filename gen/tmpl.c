@@ -1138,8 +1138,10 @@ xh_tmpl *xh_tmpl_compile(const char *xml, size_t n, const char *where,
 	}
 	/* This part's errors in paragraph order (lexer and pairing errors are
 	 * found in two passes). */
-	xh_diag part = {diag->msg + first, diag->key + first, diag->n - first, 0};
-	xh_diag_sort(&part);
+	if (diag->n > first + 1) {
+		xh_diag part = {diag->msg + first, diag->key + first, diag->n - first, 0};
+		xh_diag_sort(&part);
+	}
 	t->diag = NULL;
 	if (t->nerr) {
 		xh_tmpl_free(t);

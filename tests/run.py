@@ -42,7 +42,7 @@ ROOT = os.path.dirname(HERE)
 # CI clones the repository into some folder with shared/ beside it.
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 OUT = os.path.join(HERE, "out")
-GROUPS = ["unit", "spec", "compat", "golden", "cli", "client", "asan"]
+GROUPS = ["unit", "spec", "compat", "golden", "cli", "client", "asan", "fuzz"]
 
 SANITIZER_RE = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
@@ -300,6 +300,40 @@ def run_compat(res, xhgen, group="compat", env=None):
                 % (script, p.returncode, p.stderr.decode("utf-8", "replace")[-400:]))
 
 
+def run_fuzz(res, targets):
+    """Each libFuzzer target (built by `make fuzz`): its corpus replayed (-runs=0), then a
+    short run from a fixed seed, so CI is repeatable.  Any crash or sanitizer report fails."""
+    if not targets:
+        res.bad("fuzz", "no fuzz targets given (--fuzz)")
+        return
+    for t in targets:
+        name = os.path.basename(t)
+        corpus = os.path.join(HERE, "fuzz", "corpus", name.replace("fuzz_", ""))
+        if not os.path.exists(t):
+            res.bad("fuzz/" + name, "binary %s does not exist (make fuzz)" % t)
+            continue
+        for label, args in (("replay", ["-runs=0", corpus]),
+                            ("seed-1", ["-seed=1", "-runs=20000", "-max_len=4096", corpus])):
+            # the fixed-seed run must not write new inputs into the committed corpus
+            work = os.path.join(OUT, "fuzz", name, label)
+            shutil.rmtree(work, ignore_errors=True)
+            os.makedirs(work)
+            if label != "replay":
+                args = args[:-1] + [work, corpus]
+            try:
+                p = subprocess.run([os.path.abspath(t)] + args, capture_output=True, timeout=600,
+                                   cwd=work, env=clean_env())
+            except subprocess.TimeoutExpired:
+                res.bad("fuzz/%s/%s" % (name, label), "timed out")
+                continue
+            err = p.stderr.decode("utf-8", "replace")
+            m = SANITIZER_RE.search(err)
+            if p.returncode != 0 or m or "Done" not in err:
+                res.bad("fuzz/%s/%s" % (name, label), "exit %d: %s" % (p.returncode, err[-600:]))
+            else:
+                res.ok("fuzz/%s/%s" % (name, label))
+
+
 def run_module(res, path, modname, xhgen, group, asan=False, verbose=False, extra=None):
     if not xhgen or not os.path.exists(xhgen):
         res.bad(group, "xhgen binary %r does not exist" % xhgen)
@@ -328,6 +362,7 @@ def main(argv):
     ap.add_argument("--asan", default=None)
     ap.add_argument("--unit", action="append", default=[])
     ap.add_argument("--unit-asan", action="append", default=[])
+    ap.add_argument("--fuzz", action="append", default=[])
     ap.add_argument("--only", default=None, help="comma-separated groups: " + ",".join(GROUPS))
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
@@ -395,6 +430,8 @@ def main(argv):
             run_module(res, golden_py, "xh_golden_asan", a.asan, "asan/golden", asan=True,
                        verbose=a.verbose)
             run_module(res, cli_py, "xh_cli_asan", a.asan, "asan/cli", asan=True, verbose=a.verbose)
+    if "fuzz" in only:
+        run_fuzz(res, a.fuzz)
     if res.failures and len(res.failures) > 1:
         print("# %d failures; first ones: %s" % (len(res.failures), ", ".join(res.failures[:8])))
     print("# %.0f s" % (time.monotonic() - t0))
