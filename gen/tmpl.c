@@ -779,6 +779,9 @@ static int S_only_tag(const xh_tmpl *t, size_t a, size_t b, int *pagebreak)
 			content++;
 		else if (it->type == IT_XML && t->toks[it->tok].pagebreak)
 			*pagebreak = 1;
+		else if (it->type == IT_XML && t->toks[it->tok].kind != TK_END &&
+		         !memcmp(t->raw.data + t->toks[it->tok].off, "<w:sectPr", 9))
+			return 0; /* a section break: the paragraph must stay */
 	}
 	return content == 1;
 }
@@ -882,29 +885,57 @@ static void S_expand_pair(xh_tmpl *t, S_pair *p, size_t lo, size_t hi, long *las
 static void S_expand(xh_tmpl *t, size_t lo, size_t hi, int parent)
 {
 	long last_right = (long)lo - 1;
-	for (size_t i = 0; i < t->npair; i++) {
+	/* Children follow their parent in opening order and end before its
+	 * closing tag. */
+	uint32_t end = parent >= 0 ? t->pairs[parent].close : UINT32_MAX;
+	for (size_t i = (size_t)(parent + 1); i < t->npair && t->pairs[i].open < end; i++) {
 		S_pair *p = &t->pairs[i];
 		if (p->parent == parent && p->valid)
 			S_expand_pair(t, p, lo, hi, &last_right);
 	}
 }
 
+/* No real form nests sections more than a few deep; the cap keeps a
+ * hostile template from exhausting the stack of the recursive passes. */
+#define MAX_NESTING 100
+
+static int S_pair_cmp(const void *a, const void *b)
+{
+	const S_pair *x = a, *y = b;
+	return x->open < y->open ? -1 : x->open > y->open;
+}
+
+/* Index of the pair whose opening tag is item open (pairs sorted by open). */
+static int S_pair_at(const xh_tmpl *t, uint32_t open)
+{
+	size_t lo = 0, hi = t->npair;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->pairs[mid].open < open)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->npair && t->pairs[lo].open == open ? (int)lo : -1;
+}
+
 static void S_pair_sections(xh_tmpl *t)
 {
 	size_t *stack = NULL, nst = 0, capst = 0;
-	int *pst = NULL;
-	size_t cappst = 0;
 	for (size_t k = 0; k < t->nitem; k++) {
 		S_item *it = &t->items[k];
 		if (it->type != IT_TAG)
 			continue;
 		S_tag *g = &t->tags[it->tag];
 		if (g->kind == TG_OPEN) {
+			if (nst == MAX_NESTING) {
+				S_err(t, g->para, "%s: sections are nested more than %d deep", g->src,
+				      MAX_NESTING);
+				free(stack);
+				return;
+			}
 			XH_GROW(stack, capst, nst + 1);
-			XH_GROW(pst, cappst, nst + 1);
-			stack[nst] = k;
-			pst[nst] = -1;
-			nst++;
+			stack[nst++] = k;
 		} else if (g->kind == TG_CLOSE) {
 			if (!nst) {
 				S_err(t, g->para, "%s: closes a section that was never opened", g->src);
@@ -916,17 +947,15 @@ static void S_pair_sections(xh_tmpl *t)
 				S_err(t, g->para, "%s: does not close %s (the section opened last)",
 				      g->src, og->src);
 			XH_GROW(t->pairs, t->cappair, t->npair + 1);
-			S_pair *p = &t->pairs[t->npair];
+			S_pair *p = &t->pairs[t->npair++];
 			memset(p, 0, sizeof(*p));
 			p->open = (uint32_t)stack[nst - 1];
 			p->close = (uint32_t)k;
 			p->tag = o->tag;
 			p->valid = 1;
-			p->parent = -1;
+			/* for now the opening item of the enclosing section */
+			p->parent = nst >= 2 ? (int)stack[nst - 2] : -1;
 			nst--;
-			/* the parent is the section still open around this one */
-			size_t pi = t->npair++;
-			(void)pi;
 		}
 	}
 	for (size_t i = 0; i < nst; i++) {
@@ -934,27 +963,13 @@ static void S_pair_sections(xh_tmpl *t)
 		S_err(t, g->para, "%s: section is never closed", g->src);
 	}
 	free(stack);
-	free(pst);
-	/* Parents: the innermost pair whose tags enclose this pair's. Pairs
-	 * were recorded in closing order, so sort by opening position. */
-	for (size_t i = 1; i < t->npair; i++) {
-		S_pair x = t->pairs[i];
-		size_t j = i;
-		while (j > 0 && t->pairs[j - 1].open > x.open) {
-			t->pairs[j] = t->pairs[j - 1];
-			j--;
-		}
-		t->pairs[j] = x;
-	}
-	for (size_t i = 0; i < t->npair; i++) {
-		S_pair *p = &t->pairs[i];
-		for (size_t j = i; j-- > 0;) {
-			if (t->pairs[j].open < p->open && t->pairs[j].close > p->close) {
-				p->parent = (int)j;
-				break;
-			}
-		}
-	}
+	/* Pairs were recorded in closing order: sort them by opening position
+	 * and turn each parent's opening item into its pair index. */
+	if (t->npair > 1)
+		qsort(t->pairs, t->npair, sizeof(*t->pairs), S_pair_cmp);
+	for (size_t i = 0; i < t->npair; i++)
+		if (t->pairs[i].parent >= 0)
+			t->pairs[i].parent = S_pair_at(t, (uint32_t)t->pairs[i].parent);
 }
 
 /* ---------------------------------------------------------- compile */
@@ -1063,7 +1078,7 @@ static void S_emit_item(xh_tmpl *t, size_t k)
 static void S_emit(xh_tmpl *t, size_t lo, size_t hi, int parent)
 {
 	size_t k = lo;
-	size_t c = 0;
+	size_t c = (size_t)(parent + 1);
 	while (k < hi) {
 		/* the next child pair of parent that starts at or after k */
 		S_pair *p = NULL;

@@ -130,6 +130,19 @@ static void test_sections(void)
 #define ROW \
 		"<w:tbl><w:tblPr/><w:tr><w:tc><w:p><w:r><w:t>{#rows}{a}</w:t></w:r></w:p></w:tc>" \
 		"<w:tc><w:p><w:r><w:t>{b}{/rows}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+	expect("a paragraph holding a section break is never dropped",
+	       P("{#l}") P("{.}") "<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>{/l}</w:t></w:r></w:p>",
+	       "{\"l\":[1]}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\"></w:t></w:r></w:p>"
+	       "<w:p><w:r><w:t xml:space=\"preserve\">1</w:t></w:r></w:p>"
+	       "<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t xml:space=\"preserve\"></w:t></w:r></w:p>");
+	expect_err("sections nested too deep",
+	           P("{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}"
+	             "{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}"
+	             "{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}"
+	             "{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}"
+	             "{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}{#a}"),
+	           "{}", "{#a}: sections are nested more than 100 deep");
 	expect("table row repeats", ROW, "{\"rows\":[{\"a\":1,\"b\":2},{\"a\":3,\"b\":4}]}",
 	       "<w:tbl><w:tblPr/>"
 	       "<w:tr><w:tc><w:p><w:r><w:t xml:space=\"preserve\">1</w:t></w:r></w:p></w:tc>"
