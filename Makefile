@@ -15,7 +15,8 @@ ifeq ($(DEVELOPER),1)
 WARN      += -Werror
 endif
 XH_CPPFLAGS = -D_GNU_SOURCE -DXH_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-XH_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+# libcsv ships no pkg-config file: it is linked by name.
+XH_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 Q         := $(if $(V),,@)
 
 LIB_SRC   := $(filter-out gen/main.c,$(wildcard gen/*.c))
