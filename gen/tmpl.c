@@ -13,6 +13,7 @@
  *   op     one instruction of the compiled program.
  */
 #include "tmpl.h"
+#include "filter.h"
 #include "xmlsafe.h"
 
 #include <stdlib.h>
@@ -52,6 +53,7 @@ typedef struct {
 	char *src;        /* the tag as written, delimiters included */
 	char *name;       /* the name after '#', '^' or '/', trimmed */
 	uint32_t seg, nseg; /* path segments in t->segs */
+	uint32_t filt, nfilt; /* filters in t->filters */
 	uint32_t rpr_off, rpr_len;
 	uint32_t it_s, it_e; /* items where the tag starts and where it ends */
 } S_tag;
@@ -115,6 +117,8 @@ struct xh_tmpl {
 	size_t ntag, captag;
 	char **segs;      /* path segments of all tags */
 	size_t nseg, capseg;
+	xh_filter *filters; /* filters of all tags */
+	size_t nfilter, capfilter;
 	S_item *items;
 	size_t nitem, capitem;
 	S_pair *pairs;
@@ -514,7 +518,7 @@ static void S_parse_tag(xh_tmpl *t, S_tag *g)
 	g->seg = (uint32_t)t->nseg;
 	if (g->kind == TG_CLOSE)
 		return;
-	if (n == 0) {
+	if (n == 0 || *s == '|') {
 		S_err(t, g->para, "%s: empty tag", g->src);
 		return;
 	}
@@ -528,9 +532,52 @@ static void S_parse_tag(xh_tmpl *t, S_tag *g)
 		                                                : "dash loops ({-w:p …})");
 		return;
 	}
-	if (memchr(s, '|', n)) {
-		S_err(t, g->para, "%s: filters are not supported", g->src);
-		return;
+	/* name | filter | filter:"arg" — split at bars outside quotes */
+	const char *bar = NULL;
+	for (size_t i = 0, q = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\'')
+			q = !q;
+		else if (s[i] == '|' && !q) {
+			bar = s + i;
+			break;
+		}
+	}
+	if (bar) {
+		if (g->kind != TG_VALUE) {
+			S_err(t, g->para, "%s: filters go in values, not in sections", g->src);
+			return;
+		}
+		g->filt = (uint32_t)t->nfilter;
+		const char *f = bar + 1, *end = s + n;
+		while (f <= end) {
+			const char *nb = f;
+			for (size_t q = 0; nb < end; nb++) {
+				if (*nb == '"' || *nb == '\'')
+					q = !q;
+				else if (*nb == '|' && !q)
+					break;
+			}
+			const char *why, *fs = f, *fe = nb;
+			while (fs < fe && S_is_ws(*fs))
+				fs++;
+			while (fe > fs && S_is_ws(fe[-1]))
+				fe--;
+			XH_GROW(t->filters, t->capfilter, t->nfilter + 1);
+			if (xh_filter_parse(fs, (size_t)(fe - fs), &t->filters[t->nfilter], &why) != 0) {
+				S_err(t, g->para, "%s: \"%.*s\": %s", g->src, (int)(fe - fs), fs, why);
+				return;
+			}
+			t->nfilter++;
+			g->nfilt++;
+			f = nb + 1;
+		}
+		n = (size_t)(bar - s);
+		while (n && S_is_ws(s[n - 1]))
+			n--;
+		if (n == 1 && *s == '.') {
+			g->dot = 1;
+			return;
+		}
 	}
 	/* a.b.c: member access, as docxtemplater's expressions parser does. */
 	const char *p = s, *end = s + n;
@@ -1184,6 +1231,9 @@ void xh_tmpl_free(xh_tmpl *t)
 	for (size_t i = 0; i < t->nseg; i++)
 		free(t->segs[i]);
 	free(t->segs);
+	for (size_t i = 0; i < t->nfilter; i++)
+		xh_filter_fini(&t->filters[i]);
+	free(t->filters);
 	free(t->items);
 	free(t->pairs);
 	free(t->ops);
@@ -1213,7 +1263,8 @@ void xh_tmpl_list(const xh_tmpl *t, const char *part, FILE *out)
 /* ------------------------------------------------------------ render */
 
 struct xh_bind {
-	uint32_t *sym; /* by segment */
+	uint32_t *sym;  /* by segment */
+	uint32_t *fsym; /* by filter: its argument as a field name (sum) */
 };
 
 xh_bind *xh_bind_new(const xh_tmpl *t, const xh_data *d)
@@ -1222,6 +1273,10 @@ xh_bind *xh_bind_new(const xh_tmpl *t, const xh_data *d)
 	b->sym = xcalloc(t->nseg + 1, sizeof(*b->sym));
 	for (size_t i = 0; i < t->nseg; i++)
 		b->sym[i] = xh_data_sym(d, t->segs[i], strlen(t->segs[i]));
+	b->fsym = xcalloc(t->nfilter + 1, sizeof(*b->fsym));
+	for (size_t i = 0; i < t->nfilter; i++)
+		if (t->filters[i].arg)
+			b->fsym[i] = xh_data_sym(d, t->filters[i].arg, strlen(t->filters[i].arg));
 	return b;
 }
 
@@ -1230,6 +1285,7 @@ void xh_bind_free(xh_bind *b)
 	if (!b)
 		return;
 	free(b->sym);
+	free(b->fsym);
 	free(b);
 }
 
@@ -1365,9 +1421,26 @@ static xh_vref S_lookup(const xh_render *r, const S_tag *g)
 	return XH_NONE;
 }
 
+static void S_emit_value(xh_render *r, const S_tag *g, const char *s, size_t n);
+
 static void S_value(xh_render *r, const S_tag *g)
 {
 	xh_vref v = S_lookup(r, g);
+	if (g->nfilt) {
+		xh_buf txt = XH_BUF_INIT;
+		char *err = NULL;
+		int rc = xh_filter_apply(r->t->filters + g->filt, g->nfilt, r->b->fsym + g->filt, r->d,
+		                         v, &txt, &err);
+		if (rc == 1 && !r->t->opts.allow_missing)
+			S_rerr(r, g, "%s", "no value (use --allow-missing to leave it empty, or a default: filter)");
+		else if (rc < 0)
+			S_rerr(r, g, "%s", err);
+		else if (rc == 0)
+			S_emit_value(r, g, txt.data ? txt.data : "", txt.len);
+		free(err);
+		xh_buf_free(&txt);
+		return;
+	}
 	const xh_val *x = xh_data_val(r->d, v);
 	/* Absent or null is an error: official documents must not go out
 	 * with blanks.  An empty string is a value the data chose (a blank
@@ -1397,6 +1470,13 @@ static void S_value(xh_render *r, const S_tag *g)
 	default:
 		return;
 	}
+	S_emit_value(r, g, s, n);
+}
+
+/* Writes a value's text into the current w:t: escaped, with line breaks
+ * and tabs as Word's own elements. */
+static void S_emit_value(xh_render *r, const S_tag *g, const char *s, size_t n)
+{
 	/* What XML 1.0 cannot hold, or Word would show as garbage: C0 and C1
 	 * control characters, DEL, the non-characters U+FFFE and U+FFFF, and
 	 * bytes that are not UTF-8.  LF, CR LF and CR are line breaks, TAB a

@@ -79,7 +79,7 @@ void xh_diag_free(xh_diag *d);
 
 /* UTF-8 helpers. */
 int xh_utf8_valid(const char *s, size_t n);
-/* Length of a valid UTF-8 sequence starting at s (1 for an invalid byte). */
+/* Length of a valid UTF-8 sequence starting at s, or -1 when it is not one. */
 int xh_utf8_len(const unsigned char *s, size_t n);
 
 #endif

@@ -165,6 +165,37 @@ static void test_sections(void)
 	expect_err("errors carry the paragraph number", P("ok") P("ok") P("{#x}"), "{}", "paragraph 3: {#x}");
 }
 
+static void test_filters(void)
+{
+	expect("yuan", P("{a | yuan}"), "{\"a\":\"50000\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">50,000.00</w:t></w:r></w:p>");
+	expect("yuan from a JSON number", P("{a|yuan}"), "{\"a\":1234.5}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">1,234.50</w:t></w:r></w:p>");
+	expect("wan and cny", P("{a | wan}万元 {a | cny}"), "{\"a\":\"5万元\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">5万元 伍万元整</w:t></w:r></w:p>");
+	expect("date", P("{d | date}"), "{\"d\":\"2025-11-30\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">2025年11月30日</w:t></w:r></w:p>");
+	expect("date:cn with Word's curly quotes", P("{d | date:“cn”}"), "{\"d\":\"2025/11/30\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">二〇二五年十一月三十日</w:t></w:r></w:p>");
+	expect("default for missing and empty", P("{x | default:\"—\"}{y | default:\"无\"}{z | default:\"-\"}"),
+	       "{\"y\":\"\",\"z\":\"z\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">—无z</w:t></w:r></w:p>");
+	expect("count", P("{l | count}"), "{\"l\":[1,2,3]}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">3</w:t></w:r></w:p>");
+	expect("mask", P("{p | mask}"), "{\"p\":\"13812345678\"}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">138****5678</w:t></w:r></w:p>");
+	expect("sum in fen, then yuan and cny", P("{l | sum:\"a\"} {l | sum:\"a\" | cny}"),
+	       "{\"l\":[{\"a\":\"0.10\"},{\"a\":0.2},{\"a\":\"2万\"}]}",
+	       "<w:p><w:r><w:t xml:space=\"preserve\">20,000.30 贰万元叁角</w:t></w:r></w:p>");
+	expect_err("wrong type names the tag and the value", P("{a | yuan}"), "{\"a\":\"五万\"}",
+	           "{a | yuan}: Chinese numerals (write the amount in figures): \"五万\"");
+	expect_err("not a date", P("{a | date}"), "{\"a\":\"2025-02-30\"}", "{a | date}:");
+	expect_err("unknown filter", P("{a | shout}"), "{}", "{a | shout}: \"shout\": unknown filter");
+	expect_err("missing without default", P("{a | yuan}"), "{}", "{a | yuan}: no value");
+	expect_err("count of a string", P("{a | count}"), "{\"a\":\"x\"}", "count needs a list");
+	expect_err("filters in sections", P("{#a | count}{/a}"), "{}", "filters go in values");
+}
+
 static void test_hostile(void)
 {
 	xh_diag diag = {0};
@@ -231,6 +262,7 @@ int main(void)
 {
 	test_values();
 	test_sections();
+	test_filters();
 	test_hostile();
 	test_data();
 	return h_done();
