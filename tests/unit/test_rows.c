@@ -179,6 +179,9 @@ static void test_xlsx_handmade(void)
 	      "xl/worksheets/sheet2.xml: too large or too highly compressed to read safely "
 	      "(4194", 100));
 	free(got);
+	check_dump("xlsx malformed sheet", FIX "malformed.xlsx",
+	           "NULL\n! " FIX "malformed.xlsx: xl/worksheets/sheet2.xml:4: "
+	           "malformed XML: Opening and ending tag mismatch: c line 4 and row\n");
 	check_dump("xlsx dtd", FIX "dtd.xlsx",
 	           "NULL\n! " FIX "dtd.xlsx: xl/worksheets/sheet2.xml: has a document type "
 	           "declaration (DTD); xhgen does not read DTDs or entities\n");
