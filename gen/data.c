@@ -2,6 +2,8 @@
  * data.c — the value arena and its JSON and XML readers (see data.h).
  */
 #include "data.h"
+#include "rows.h"
+#include "schema.h"
 #include "xmlsafe.h"
 
 #include <errno.h>
@@ -25,6 +27,7 @@ struct xh_data {
 	size_t hcap;
 	xh_vref root;
 	int xml;           /* read from XML: records are the root's children */
+	int table;         /* read from CSV or XLSX: records are root.rows */
 };
 
 static uint32_t S_hash(const char *s, size_t n)
@@ -203,6 +206,8 @@ int xh_data_truthy(const xh_data *d, xh_vref v)
 xh_vref xh_data_records(const xh_data *d)
 {
 	const xh_val *rv = xh_data_val(d, d->root);
+	if (d->table)
+		return rv->off; /* {rows: [...]} */
 	if (!d->xml)
 		return rv && rv->type == XH_LIST ? d->root : XH_NONE;
 	/* <societies><society/>…</societies> is {society: [...]}, or
@@ -470,6 +475,71 @@ xh_data *xh_data_parse(const char *fmt, const char *bytes, size_t n,
 	return NULL;
 }
 
+/* ---- CSV and XLSX: the list `rows` (SCHEMA.md "As data of a template") ---- */
+
+/* The record type a file is, by its stem: input/applications.csv. */
+static const xh_rtype *S_rtype_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	char *stem = xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
+	const xh_rtype *t = xh_schema_type(stem);
+	free(stem);
+	return t;
+}
+
+static xh_data *S_load_rows(const char *path, xh_diag *diag)
+{
+	xh_rows *r = xh_rows_open(path, diag);
+	if (!r)
+		return NULL;
+	xh_data *d = S_new();
+	d->table = 1;
+	/* Columns by English id when the file is a known record type (a
+	 * header in Chinese still gives {amount}), else by the header itself:
+	 * unknown columns stay reachable. */
+	const xh_rtype *t = S_rtype_of(path);
+	size_t nc = xh_rows_ncols(r);
+	uint32_t *keys = xmalloc((nc + 1) * sizeof(*keys));
+	for (size_t i = 0; i < nc; i++) {
+		const char *h = xh_rows_header(r, i);
+		const xh_field *f = t ? xh_schema_field(t, h) : NULL;
+		const char *k = f ? f->id : h;
+		keys[i] = S_sym_intern(d, k, strlen(k));
+	}
+	/* rows are pending values until the end, then one list */
+	xh_val *rows = NULL;
+	size_t nrows = 0, caprows = 0;
+	xh_val *cells = xmalloc((nc + 1) * sizeof(*cells));
+	xh_row row;
+	int rc;
+	while ((rc = xh_rows_next(r, &row)) > 0) {
+		for (size_t i = 0; i < nc; i++)
+			cells[i] = S_str(d, row.cell[i].s, row.cell[i].n, XH_STR);
+		xh_vref first = S_push(d, cells, keys, nc);
+		XH_GROW(rows, caprows, nrows + 1);
+		rows[nrows++] = (xh_val){XH_OBJ, (uint32_t)nc, nc ? first : 0};
+	}
+	free(cells);
+	xh_rows_close(r);
+	if (rc < 0) {
+		free(rows);
+		free(keys);
+		xh_data_free(d);
+		return NULL;
+	}
+	xh_vref lst = S_push(d, rows, NULL, nrows);
+	xh_val list = {XH_LIST, (uint32_t)nrows, nrows ? lst : 0};
+	uint32_t rk = S_sym_intern(d, "rows", 4);
+	xh_vref member = S_push(d, &list, &rk, 1);
+	xh_val root = {XH_OBJ, 1, member};
+	d->root = S_push(d, &root, NULL, 1);
+	free(rows);
+	free(keys);
+	return d;
+}
+
 xh_data *xh_data_load(const char *path, xh_diag *diag)
 {
 	const char *dot = strrchr(path, '.');
@@ -478,8 +548,11 @@ xh_data *xh_data_load(const char *path, xh_diag *diag)
 		fmt = "json";
 	else if (dot && strcasecmp(dot, ".xml") == 0)
 		fmt = "xml";
+	else if (dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".xlsx") == 0))
+		return S_load_rows(path, diag);
 	if (!fmt) {
-		xh_diag_add(diag, 0, "%s: unknown data format (expected .json or .xml)", path);
+		xh_diag_add(diag, 0, "%s: unknown data format (expected .json, .xml, .csv or .xlsx)",
+		            path);
 		return NULL;
 	}
 	FILE *f = fopen(path, "rb");

@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "check.h"
 #include "data.h"
 #include "docx.h"
 #include "tmpl.h"
@@ -44,7 +45,8 @@ static void S_usage(FILE *f)
 {
 	fputs("usage: xhgen fill  TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
 	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
-	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n",
+	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
+	      "       xhgen check DIR\n",
 	      f);
 }
 
@@ -56,6 +58,7 @@ static void S_help(void)
 	       "  fill   fill TEMPLATE once from DATA into OUT.docx\n"
 	       "  merge  one document per record of DATA into DIR, named by --name\n"
 	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
+	       "  check  validate a programme year folder (programme.xml and the record files)\n"
 	       "\nDATA is .json (an object; for merge an array of objects) or .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
 	       "children of the root are the records).\n"
@@ -192,6 +195,22 @@ int main(int argc, char **argv)
 		xh_doc_list(doc, stdout);
 		xh_doc_free(doc);
 		rc = fclose(stdout) == 0 ? XH_OK : XH_ESYS;
+	} else if (!strcmp(cmd, "check")) {
+		if (npos != 2) {
+			rc = S_fail_usage("check: expected DIR, a programme year folder");
+			goto done;
+		}
+		if (out || pattern || jobs || allow_missing || delims) {
+			rc = S_fail_usage("check takes no options");
+			goto done;
+		}
+		size_t nerr;
+		xh_err e = xh_check_year(pos[1], &diag, stdout, &nerr);
+		if (e == XH_OK)
+			printf("%s: no problems found\n", pos[1]);
+		rc = S_report(&diag, e, 0);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
 	} else if (!strcmp(cmd, "fill") || !strcmp(cmd, "merge")) {
 		int merge = cmd[0] == 'm';
 		if (npos != 3) {
