@@ -28,6 +28,8 @@ struct xh_data {
 	xh_vref root;
 	int xml;           /* read from XML: records are the root's children */
 	int table;         /* read from CSV or XLSX: records are root.rows */
+	uint32_t *rowkeys; /* xh_data_row_new(): the columns' symbols */
+	size_t nrowkeys, str_base;
 };
 
 static uint32_t S_hash(const char *s, size_t n)
@@ -104,6 +106,7 @@ void xh_data_free(xh_data *d)
 	free(d->symoff);
 	free(d->symlen);
 	free(d->hash);
+	free(d->rowkeys);
 	free(d);
 }
 
@@ -489,16 +492,11 @@ static const xh_rtype *S_rtype_of(const char *path)
 	return t;
 }
 
-static xh_data *S_load_rows(const char *path, xh_diag *diag)
+/* Columns by English id when the file is a known record type (a header in
+ * Chinese still gives {amount}), else by the header itself: unknown columns
+ * stay reachable. */
+static uint32_t *S_row_keys(xh_data *d, const xh_rows *r, const char *path)
 {
-	xh_rows *r = xh_rows_open(path, diag);
-	if (!r)
-		return NULL;
-	xh_data *d = S_new();
-	d->table = 1;
-	/* Columns by English id when the file is a known record type (a
-	 * header in Chinese still gives {amount}), else by the header itself:
-	 * unknown columns stay reachable. */
 	const xh_rtype *t = S_rtype_of(path);
 	size_t nc = xh_rows_ncols(r);
 	uint32_t *keys = xmalloc((nc + 1) * sizeof(*keys));
@@ -508,6 +506,41 @@ static xh_data *S_load_rows(const char *path, xh_diag *diag)
 		const char *k = f ? f->id : h;
 		keys[i] = S_sym_intern(d, k, strlen(k));
 	}
+	return keys;
+}
+
+xh_data *xh_data_row_new(const xh_rows *r, const char *path)
+{
+	xh_data *d = S_new();
+	d->rowkeys = S_row_keys(d, r, path);
+	d->nrowkeys = xh_rows_ncols(r);
+	d->str_base = d->str.len;
+	return d;
+}
+
+void xh_data_row_set(xh_data *d, const xh_row *row)
+{
+	/* Keep the symbols, drop the previous row's values. */
+	d->nvals = 0;
+	d->str.len = d->str_base;
+	xh_val *cells = xmalloc((d->nrowkeys + 1) * sizeof(*cells));
+	for (size_t i = 0; i < d->nrowkeys; i++)
+		cells[i] = S_str(d, row->cell[i].s, row->cell[i].n, XH_STR);
+	xh_vref first = S_push(d, cells, d->rowkeys, d->nrowkeys);
+	xh_val rec = {XH_OBJ, (uint32_t)d->nrowkeys, d->nrowkeys ? first : 0};
+	d->root = S_push(d, &rec, NULL, 1);
+	free(cells);
+}
+
+static xh_data *S_load_rows(const char *path, xh_diag *diag)
+{
+	xh_rows *r = xh_rows_open(path, diag);
+	if (!r)
+		return NULL;
+	xh_data *d = S_new();
+	d->table = 1;
+	size_t nc = xh_rows_ncols(r);
+	uint32_t *keys = S_row_keys(d, r, path);
 	/* rows are pending values until the end, then one list */
 	xh_val *rows = NULL;
 	size_t nrows = 0, caprows = 0;

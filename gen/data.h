@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rows.h"
 #include "util.h"
 
 typedef enum xh_vtype {
@@ -64,5 +65,12 @@ int xh_data_truthy(const xh_data *d, xh_vref v);
  * of an XML root (a list, or an object when there is only one).  XH_NONE
  * when the data is not a list of records. */
 xh_vref xh_data_records(const xh_data *d);
+
+/* A data set holding one record, refilled row after row: a merge over a
+ * CSV or XLSX file keeps one row per slot in memory, never the file.  The
+ * columns are interned once, so every row has the same symbols and one
+ * binding (xh_bind_new) serves them all.  The root is the row's object. */
+xh_data *xh_data_row_new(const xh_rows *r, const char *path);
+void xh_data_row_set(xh_data *d, const xh_row *row);
 
 #endif

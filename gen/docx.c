@@ -393,43 +393,120 @@ xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out, xh_d
 
 /* ---- merge ---- */
 
+/*
+ * The records of a merge come from a source: the records of a data set
+ * already in memory (JSON, XML), or the rows of a CSV or XLSX file read
+ * again for each pass and a batch at a time, so that a merge over a
+ * million rows keeps in memory only the file names (CONVENTIONS.md: memory
+ * grows by the ids, not by whole records).
+ *
+ * A source fills slots: slot k holds one record as (data, value) until
+ * the next fill of that slot.
+ */
+typedef struct S_source S_source;
+struct S_source {
+	/* 1 with the next record in slot k, 0 at the end, -1 on an error */
+	int (*next)(S_source *s, size_t k);
+	int (*rewind)(S_source *s, xh_diag *diag);
+	const xh_data **data; /* by slot */
+	xh_vref *rec;         /* by slot */
+	char **where;         /* by slot: "FILE: record N: " or "FILE:ROW: " */
+	size_t nslots;
+	unsigned long no;     /* the record just read: its number, or its row */
+	const char *unit;     /* "record" or "row", for messages */
+	/* in-memory records */
+	const xh_data *mem;
+	xh_vref list;
+	size_t count, pos;
+	/* rows */
+	const char *path;
+	xh_rows *rows;
+	xh_data **rowdata;
+	xh_diag *diag;
+};
+
+static void S_where(S_source *s, size_t k, const char *fmt, const char *a, unsigned long n)
+{
+	free(s->where[k]);
+	s->where[k] = xasprintf(fmt, a, n);
+}
+
+static int S_mem_next(S_source *s, size_t k)
+{
+	if (s->pos >= s->count)
+		return 0;
+	s->data[k] = s->mem;
+	s->rec[k] = s->count == 1 && xh_data_val(s->mem, s->list)->type == XH_OBJ
+	                ? s->list
+	                : xh_data_child(s->mem, s->list, (uint32_t)s->pos);
+	S_where(s, k, "%s: record %lu: ", s->path, (unsigned long)(s->pos + 1));
+	s->no = (unsigned long)++s->pos;
+	return 1;
+}
+
+static int S_mem_rewind(S_source *s, xh_diag *diag)
+{
+	(void)diag;
+	s->pos = 0;
+	return 0;
+}
+
+static int S_rows_next(S_source *s, size_t k)
+{
+	xh_row row;
+	int rc = xh_rows_next(s->rows, &row);
+	if (rc <= 0)
+		return rc;
+	xh_data_row_set(s->rowdata[k], &row);
+	s->data[k] = s->rowdata[k];
+	s->rec[k] = xh_data_root(s->rowdata[k]);
+	S_where(s, k, "%s:%lu: ", s->path, row.row);
+	s->no = row.row;
+	return 1;
+}
+
+static int S_rows_rewind(S_source *s, xh_diag *diag)
+{
+	xh_rows_close(s->rows);
+	s->rows = xh_rows_open(s->path, diag);
+	s->diag = diag;
+	return s->rows ? 0 : -1;
+}
+
+
+
+/* One thread's share of a batch: slots id, id + jobs, … */
 typedef struct {
 	const xh_doc *doc;
-	const xh_data *data;
 	const S_binds *bs;
-	const char *label;
-	xh_vref *recs;
-	char **tmp;
-	size_t nrec;
+	S_source *src;
+	const char *dir;
+	size_t first;     /* record number (0-based) of slot 0 */
+	size_t nfill;     /* slots filled in this batch */
 	int jobs, id;
+	zip_t *zsrc;      /* this thread's handle on the template */
+	xh_buf scratch;
 	xh_diag diag;
 	xh_err rc;
 } S_job;
 
+static char *S_tmpname(const char *dir, size_t i)
+{
+	return xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
+}
+
 static void *S_worker(void *arg)
 {
 	S_job *j = arg;
-	zip_t *src = xh_pkg_reopen(j->doc->pkg);
-	if (!src) {
-		xh_diag_add(&j->diag, 0, "%s: cannot reopen", xh_pkg_path(j->doc->pkg));
-		j->rc = XH_ESYS;
-		return NULL;
-	}
-	xh_buf scratch = XH_BUF_INIT;
-	for (size_t i = (size_t)j->id; i < j->nrec; i += (size_t)j->jobs) {
-		char *prefix = xasprintf("%s: record %zu: ", j->label, i + 1);
-		xh_err rc = S_write_mem(j->doc, src, j->bs, j->data, j->recs[i], j->tmp[i], &j->diag,
-		                        i + 1, prefix, &scratch);
-		free(prefix);
-		if (rc == XH_ESYS) {
-			j->rc = rc;
-			break;
-		}
-		if (rc != XH_OK && j->rc == XH_OK)
+	for (size_t k = (size_t)j->id; k < j->nfill && j->rc != XH_ESYS; k += (size_t)j->jobs) {
+		size_t i = j->first + k;
+		char *tmp = S_tmpname(j->dir, i);
+		xh_err rc = S_write_mem(j->doc, j->zsrc, j->bs, j->src->data[k], j->src->rec[k], tmp,
+		                        &j->diag, i + 1, j->src->where[k], &j->scratch);
+		free(tmp);
+		if (rc != XH_OK && j->rc != XH_ESYS)
 			j->rc = rc;
 	}
-	xh_buf_free(&scratch);
-	zip_discard(src);
 	return NULL;
 }
 
@@ -487,136 +564,244 @@ static int S_strcmp_idx(const void *a, const void *b, void *names)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
-xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
-                    const char *dir, const char *pattern, int jobs,
-                    xh_diag *diag, size_t *written)
+/* Pass 1 names every document (nothing is written when a name is bad or
+ * repeated); pass 2 renders a batch of records per round on `jobs`
+ * threads into temporary files; only when every document rendered are
+ * they renamed, and the file system synced once. */
+static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data,
+                      const char *dir, const char *pattern, int jobs, xh_diag *diag,
+                      size_t *written)
 {
-	*written = 0;
-	xh_vref root = xh_data_records(data);
-	const xh_val *rv = xh_data_val(data, root);
-	size_t nrec;
-	xh_vref *recs;
-	if (rv && rv->type == XH_LIST) {
-		nrec = rv->len;
-		recs = xmalloc((nrec + 1) * sizeof(*recs));
-		for (size_t i = 0; i < nrec; i++)
-			recs[i] = xh_data_child(data, root, (uint32_t)i);
-	} else if (rv && rv->type == XH_OBJ) {
-		nrec = 1;
-		recs = xmalloc(sizeof(*recs));
-		recs[0] = root;
-	} else {
-		xh_diag_add(diag, 0, "%s: not a list of records (a JSON array, or repeated "
-		            "elements under the XML root)", label);
-		return XH_EDATA;
-	}
-	/* Names first: nothing is written when any is bad or repeated. */
-	char **names = xcalloc(nrec + 1, sizeof(*names));
-	int bad = 0;
-	for (size_t i = 0; i < nrec; i++) {
-		char *prefix = xasprintf("%s: record %zu: ", label, i + 1);
-		const xh_val *x = xh_data_val(data, recs[i]);
-		if (x->type != XH_OBJ) {
-			xh_diag_add(diag, i + 1, "%s: record %zu: not an object", label, i + 1);
+	char **names = NULL;
+	unsigned long *no = NULL;
+	size_t n = 0, cap = 0, capno = 0;
+	int bad = 0, rc_next;
+	while ((rc_next = src->next(src, 0)) > 0) {
+		XH_GROW(names, cap, n + 1);
+		XH_GROW(no, capno, n + 1);
+		no[n] = src->no;
+		const xh_val *x = xh_data_val(src->data[0], src->rec[0]);
+		names[n] = NULL;
+		if (!x || x->type != XH_OBJ) {
+			xh_diag_add(diag, n + 1, "%snot an object", src->where[0]);
 			bad = 1;
 		} else {
-			names[i] = xh_pattern_fill(pattern, &doc->opts, data, recs[i], diag, i + 1, prefix);
-			const char *why = names[i] ? S_bad_filename(names[i]) : NULL;
-			if (!names[i])
+			names[n] = xh_pattern_fill(pattern, &doc->opts, src->data[0], src->rec[0], diag,
+			                           n + 1, src->where[0]);
+			const char *why = names[n] ? S_bad_filename(names[n]) : NULL;
+			if (!names[n]) {
 				bad = 1;
-			else if (why) {
-				xh_diag_add(diag, i + 1, "%s: record %zu: file name \"%s\" %s", label, i + 1,
-				            names[i], why);
+			} else if (why) {
+				xh_diag_add(diag, n + 1, "%sfile name \"%s\" %s", src->where[0], names[n], why);
 				bad = 1;
 			}
 		}
-		free(prefix);
+		n++;
 	}
-	if (!bad && nrec > 1) {
-		size_t *ix = xmalloc(nrec * sizeof(*ix));
-		for (size_t i = 0; i < nrec; i++)
-			ix[i] = i;
-		qsort_r(ix, nrec, sizeof(*ix), S_strcmp_idx, names);
-		for (size_t i = 1; i < nrec; i++)
+	if (rc_next < 0)
+		bad = 1;
+	if (n > 1) {
+		/* every repeated name, even when other names were bad */
+		size_t *ix = xmalloc(n * sizeof(*ix)), m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (names[i])
+				ix[m++] = i;
+		qsort_r(ix, m, sizeof(*ix), S_strcmp_idx, names);
+		for (size_t i = 1; i < m; i++)
 			if (!strcmp(names[ix[i]], names[ix[i - 1]])) {
-				xh_diag_add(diag, ix[i] + 1, "%s: record %zu: file name \"%s\" is the same "
-				            "as record %zu's", label, ix[i] + 1, names[ix[i]], ix[i - 1] + 1);
+				xh_diag_add(diag, ix[i] + 1,
+				            src->unit[0] == 'r' && src->unit[1] == 'o'
+				                ? "%s:%lu: file name \"%s\" is the same as row %lu's"
+				                : "%s: record %lu: file name \"%s\" is the same as record %lu's",
+				            src->path, no[ix[i]], names[ix[i]], no[ix[i - 1]]);
 				bad = 1;
 			}
 		free(ix);
+		xh_diag_sort(diag);
 	}
+	free(no);
 	xh_err rc = bad ? XH_EDATA : XH_OK;
+	struct stat st;
+	int made_dir = stat(dir, &st) != 0;
 	if (rc == XH_OK && S_mkdirs(dir) != 0) {
 		xh_diag_add(diag, 0, "%s: cannot create: %s", dir, strerror(errno));
 		rc = XH_ESYS;
 	}
-	char **tmp = xcalloc(nrec + 1, sizeof(*tmp));
+	if (rc == XH_OK && src->rewind(src, diag) != 0)
+		rc = XH_EDATA;
+	size_t done = 0; /* records rendered into temporary files */
 	if (rc == XH_OK) {
-		for (size_t i = 0; i < nrec; i++)
-			tmp[i] = xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
-		S_binds bs;
-		S_binds_init(&bs, doc, data);
 		if (jobs <= 0) {
-			long n = sysconf(_SC_NPROCESSORS_ONLN);
-			jobs = n > 0 ? (int)n : 1;
+			long nc = sysconf(_SC_NPROCESSORS_ONLN);
+			jobs = nc > 0 ? (int)nc : 1;
 		}
-		if ((size_t)jobs > nrec)
-			jobs = nrec ? (int)nrec : 1;
+		if ((size_t)jobs > src->nslots)
+			jobs = (int)src->nslots;
+		S_binds bs;
+		S_binds_init(&bs, doc, bind_data);
 		S_job *js = xcalloc((size_t)jobs, sizeof(*js));
 		pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
 		for (int k = 0; k < jobs; k++) {
-			js[k] = (S_job){doc, data, &bs, label, recs, tmp, nrec, jobs, k, {0}, XH_OK};
-			if (k > 0 && pthread_create(&th[k], NULL, S_worker, &js[k]) != 0) {
-				js[k].rc = XH_ESYS;
-				xh_diag_add(&js[k].diag, 0, "cannot start a thread");
-				th[k] = 0;
+			js[k].zsrc = xh_pkg_reopen(doc->pkg);
+			if (!js[k].zsrc) {
+				xh_diag_add(diag, 0, "%s: cannot reopen", xh_pkg_path(doc->pkg));
+				rc = XH_ESYS;
 			}
 		}
-		S_worker(&js[0]);
+		while (rc == XH_OK && done < n) {
+			size_t fill = 0;
+			while (fill < src->nslots && (rc_next = src->next(src, fill)) > 0)
+				fill++;
+			if (rc_next < 0) {
+				rc = XH_EDATA;
+				break;
+			}
+			if (fill == 0)
+				break;
+			for (int k = 0; k < jobs; k++) {
+				zip_t *z = js[k].zsrc;
+				xh_buf scratch = js[k].scratch;
+				js[k] = (S_job){doc, &bs, src, dir, done, fill, jobs, k, z, scratch, {0}, XH_OK};
+				if (k > 0 && pthread_create(&th[k], NULL, S_worker, &js[k]) != 0) {
+					js[k].rc = XH_ESYS;
+					xh_diag_add(&js[k].diag, 0, "cannot start a thread");
+					th[k] = 0;
+				}
+			}
+			S_worker(&js[0]);
+			for (int k = 0; k < jobs; k++) {
+				if (k > 0 && th[k])
+					pthread_join(th[k], NULL);
+				if (js[k].rc == XH_ESYS || (js[k].rc != XH_OK && rc == XH_OK))
+					rc = js[k].rc;
+				xh_diag_take(diag, &js[k].diag);
+				xh_diag_free(&js[k].diag);
+			}
+			done += fill;
+		}
 		for (int k = 0; k < jobs; k++) {
-			if (k > 0 && th[k])
-				pthread_join(th[k], NULL);
-			if (js[k].rc == XH_ESYS || (js[k].rc != XH_OK && rc == XH_OK))
-				rc = js[k].rc;
-			xh_diag_take(diag, &js[k].diag);
-			xh_diag_free(&js[k].diag);
+			if (js[k].zsrc)
+				zip_discard(js[k].zsrc);
+			xh_buf_free(&js[k].scratch);
 		}
 		free(js);
 		free(th);
 		S_binds_free(&bs);
 		xh_diag_sort(diag);
-		if (rc == XH_OK) {
-			for (size_t i = 0; i < nrec; i++) {
-				char *final = xasprintf("%s/%s", dir, names[i]);
-				if (rename(tmp[i], final) != 0) {
-					xh_diag_add(diag, 0, "%s: cannot rename: %s", final, strerror(errno));
-					rc = XH_ESYS;
-				} else {
-					free(tmp[i]);
-					tmp[i] = NULL;
-					(*written)++;
-				}
-				free(final);
-			}
-			/* One sync of the file system, not one per document. */
-			int fd = open(dir, O_DIRECTORY | O_RDONLY);
-			if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
-				xh_diag_add(diag, 0, "%s: cannot sync: %s", dir, strerror(errno));
+	}
+	size_t renamed = 0;
+	if (rc == XH_OK) {
+		for (; renamed < n; renamed++) {
+			char *tmp = S_tmpname(dir, renamed);
+			char *final = xasprintf("%s/%s", dir, names[renamed]);
+			int r = rename(tmp, final);
+			if (r != 0)
+				xh_diag_add(diag, 0, "%s: cannot rename: %s", final, strerror(errno));
+			free(tmp);
+			free(final);
+			if (r != 0) {
 				rc = XH_ESYS;
+				break;
 			}
-			if (fd >= 0)
-				close(fd);
 		}
-		for (size_t i = 0; i < nrec; i++)
-			if (tmp[i])
-				unlink(tmp[i]);
+		*written = renamed;
+		/* One sync of the file system, not one per document. */
+		int fd = open(dir, O_DIRECTORY | O_RDONLY);
+		if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
+			xh_diag_add(diag, 0, "%s: cannot sync: %s", dir, strerror(errno));
+			rc = XH_ESYS;
+		}
+		if (fd >= 0)
+			close(fd);
 	}
-	for (size_t i = 0; i < nrec; i++) {
+	/* whatever was not renamed goes (a failed batch may have written part
+	 * of its slots, so every name up to the end of the batch) */
+	for (size_t i = renamed; i < n && i < done + src->nslots; i++) {
+		char *tmp = S_tmpname(dir, i);
+		unlink(tmp);
+		free(tmp);
+	}
+	/* a folder made for documents that were never written goes too */
+	if (rc != XH_OK && made_dir)
+		rmdir(dir);
+	for (size_t i = 0; i < n; i++)
 		free(names[i]);
-		free(tmp[i]);
-	}
 	free(names);
-	free(tmp);
-	free(recs);
+	return rc;
+}
+
+static void S_source_init(S_source *s, size_t nslots)
+{
+	s->nslots = nslots;
+	s->data = xcalloc(nslots, sizeof(*s->data));
+	s->rec = xcalloc(nslots, sizeof(*s->rec));
+	s->where = xcalloc(nslots, sizeof(*s->where));
+}
+
+static void S_source_fini(S_source *s)
+{
+	for (size_t k = 0; k < s->nslots; k++) {
+		free(s->where[k]);
+		if (s->rowdata)
+			xh_data_free(s->rowdata[k]);
+	}
+	free(s->data);
+	free(s->rec);
+	free(s->where);
+	free(s->rowdata);
+	xh_rows_close(s->rows);
+}
+
+/* Records per round: enough for every core to have work, few enough that a
+ * merge over a huge file holds little. */
+#define XH_BATCH 256
+
+xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
+                    const char *dir, const char *pattern, int jobs,
+                    xh_diag *diag, size_t *written)
+{
+	*written = 0;
+	xh_vref list = xh_data_records(data);
+	const xh_val *rv = xh_data_val(data, list);
+	if (!rv || (rv->type != XH_LIST && rv->type != XH_OBJ)) {
+		xh_diag_add(diag, 0, "%s: not a list of records (a JSON array, or repeated "
+		            "elements under the XML root)", label);
+		return XH_EDATA;
+	}
+	S_source src;
+	memset(&src, 0, sizeof(src));
+	S_source_init(&src, XH_BATCH);
+	src.next = S_mem_next;
+	src.rewind = S_mem_rewind;
+	src.mem = data;
+	src.list = list;
+	src.count = rv->type == XH_LIST ? rv->len : 1;
+	src.path = label;
+	src.unit = "record";
+	xh_err rc = S_merge(doc, &src, data, dir, pattern, jobs, diag, written);
+	S_source_fini(&src);
+	return rc;
+}
+
+xh_err xh_doc_merge_rows(const xh_doc *doc, const char *path, const char *dir,
+                         const char *pattern, int jobs, xh_diag *diag, size_t *written)
+{
+	*written = 0;
+	S_source src;
+	memset(&src, 0, sizeof(src));
+	src.path = path;
+	src.unit = "row";
+	src.rows = xh_rows_open(path, diag);
+	if (!src.rows)
+		return XH_EDATA;
+	S_source_init(&src, XH_BATCH);
+	src.next = S_rows_next;
+	src.rewind = S_rows_rewind;
+	src.diag = diag;
+	src.rowdata = xcalloc(src.nslots, sizeof(*src.rowdata));
+	for (size_t k = 0; k < src.nslots; k++)
+		src.rowdata[k] = xh_data_row_new(src.rows, path);
+	xh_err rc = S_merge(doc, &src, src.rowdata[0], dir, pattern, jobs, diag, written);
+	S_source_fini(&src);
 	return rc;
 }

@@ -39,4 +39,9 @@ xh_err xh_doc_merge(const xh_doc *doc, const xh_data *data, const char *label,
                     const char *dir, const char *pattern, int jobs,
                     xh_diag *diag, size_t *written);
 
+/* The same over the rows of a CSV or XLSX file, read as they are rendered:
+ * memory holds a batch of rows and the file names, never the file. */
+xh_err xh_doc_merge_rows(const xh_doc *doc, const char *path, const char *dir,
+                         const char *pattern, int jobs, xh_diag *diag, size_t *written);
+
 #endif

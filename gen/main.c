@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -230,8 +231,11 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		xh_doc *doc = xh_doc_compile(pos[1], &topts, &diag);
-		xh_data *data = xh_data_load(pos[2], &diag);
-		if (!doc || !data) {
+		/* merge over CSV or XLSX reads the rows as it renders them */
+		const char *ext = strrchr(pos[2], '.');
+		int rows = merge && ext && (!strcasecmp(ext, ".csv") || !strcasecmp(ext, ".xlsx"));
+		xh_data *data = rows ? NULL : xh_data_load(pos[2], &diag);
+		if (!doc || (!data && !rows)) {
 			xh_doc_free(doc);
 			xh_data_free(data);
 			rc = S_report(&diag, XH_EDATA, 1);
@@ -240,7 +244,8 @@ int main(int argc, char **argv)
 		xh_err e;
 		if (merge) {
 			size_t written;
-			e = xh_doc_merge(doc, data, pos[2], out, pattern, jobs, &diag, &written);
+			e = rows ? xh_doc_merge_rows(doc, pos[2], out, pattern, jobs, &diag, &written)
+			         : xh_doc_merge(doc, data, pos[2], out, pattern, jobs, &diag, &written);
 			if (e == XH_OK)
 				printf("%zu document%s written to %s\n", written, written == 1 ? "" : "s", out);
 		} else {

@@ -245,6 +245,23 @@ def t_csv_rows_as_template_data(ctx, d):
     check(ctx.docx_text(os.path.join(outd, "A2-科普进社区.docx")) == "科普进社区：贰万元整", "merge text")
 
 
+@test
+def t_merge_rows_errors(ctx, d):
+    # every bad or repeated name, by spreadsheet row; nothing written, no folder made
+    path = os.path.join(d, "recs.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("id,title\nA1,x\nA1,y\nA/3,z\n\nA5,w\nA5,v\n")
+    tpl = db.make_docx(os.path.join(d, "t.docx"), ["{title}"])
+    outd = os.path.join(d, "out", "sub")
+    p = ctx.xh("merge", tpl, path, "-o", outd, "--name", "{id}.docx")
+    check(p.returncode == 1, "exit %d" % p.returncode)
+    for w in [path + ':3: file name "A1.docx" is the same as row 2\'s',
+              path + ':4: file name "A/3.docx" contains a slash',
+              path + ':7: file name "A5.docx" is the same as row 6\'s']:
+        check(w in p.err, "missing %r in %r" % (w, p.err[:600]))
+    check(not os.path.exists(outd), "the output folder was made")
+
+
 def run(ctx):
     for fn in TESTS:
         name = fn.__name__[2:]
