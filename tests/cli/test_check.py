@@ -262,6 +262,26 @@ def t_merge_rows_errors(ctx, d):
     check(not os.path.exists(outd), "the output folder was made")
 
 
+@test
+def t_check_xlsx_saved_by_libreoffice(ctx, d):
+    # tests/fixtures/check/societies.xlsx: societies-source.csv opened in LibreOffice Calc
+    # (soffice --infilter="CSV:44,34,76,1,,1033,false,true" --convert-to xlsx), so numbers
+    # and dates are real number and date cells, as staff's sheets have them
+    fx = os.path.join(ROOT, "tests", "fixtures", "check", "societies.xlsx")
+    y = year(d, {"societies.xlsx": open(fx, "rb").read()})
+    p = ctx.xh("check", y)
+    f = os.path.join(y, "societies.xlsx")
+    check(p.returncode == 1, "exit %d" % p.returncode)
+    for w in [f + ':4: credit_code (统一社会信用代码): wrong check character: "51371000MJD00003X0"',
+              f + ":4: phone (联系电话): not a phone number (a number cell: save the column as text",
+              f + ':4: members (会员人数): not a whole number: "12.5"',
+              f + ':4: last_election (上次换届日期): no such day: "2023-02-30"',
+              f + ':4: violation (近两年违法违纪或通报处罚): not yes or no']:
+        check(w in p.err, "missing %r in:\n%s" % (w, p.err[:1500]))
+    check(f + ":2:" not in p.err and f + ":3:" not in p.err, "good rows flagged: %r" % p.err[:800])
+    check("societies.xlsx: 3 rows (XLSX)" in p.out, p.out)
+
+
 def run(ctx):
     for fn in TESTS:
         name = fn.__name__[2:]
