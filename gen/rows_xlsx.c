@@ -946,7 +946,9 @@ static int S_workbook(S_xlsx *x, char **wb_dir, char **sheet, char **sst, char *
 				if (!a->ns || !S_is(a->name, "id"))
 					continue;
 				xmlChar *id = xmlNodeListGetString(doc, a->children, 1);
-				for (size_t i = 0; i < n; i++)
+				/* the first matching relationship: a repeated id must
+				 * not replace (and leak) the one found */
+				for (size_t i = 0; i < n && !*sheet; i++)
 					if (S_is(id, rels[i].id) && S_ends(rels[i].type, REL_SHEET))
 						*sheet = S_resolve(*wb_dir, rels[i].target);
 				xmlFree(id);
