@@ -185,38 +185,6 @@ static void S_ascii_digits(const char *s, size_t n, xh_buf *out)
 	}
 }
 
-/* 0–100 with at most one decimal, in tenths. */
-static int S_score(const char *s, size_t n, int *tenths)
-{
-	xh_buf b = XH_BUF_INIT;
-	S_ascii_digits(s, n, &b);
-	const char *p = xh_buf_cstr(&b);
-	int v = 0, digits = 0, dec = -1;
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (dec >= 0 && ++dec > 1)
-				break;
-			v = v * 10 + (*p - '0');
-			if (++digits > 4)
-				break;
-		} else if (*p == '.' && dec < 0 && digits) {
-			dec = 0;
-		} else {
-			break;
-		}
-	}
-	int ok = !*p && digits && dec != 0;
-	xh_buf_free(&b);
-	if (!ok)
-		return -1;
-	if (dec < 1)
-		v *= 10;
-	if (v > 1000)
-		return -1;
-	*tenths = v;
-	return 0;
-}
-
 /* Checks one cell against its field; returns 0 when good. */
 static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *f,
                   const xh_cell *cell)
@@ -295,8 +263,7 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 	}
 	case XH_F_SCORE: {
 		int t;
-		if (S_score(s, n, &t) != 0)
-			why = "not a score (0 to 100, at most one decimal)";
+		xh_score_parse(s, n, &t, &why);
 		break;
 	}
 	}
@@ -619,8 +586,9 @@ static void S_check_programme(S_ck *c, const char *path)
 			xmlChar *h;
 			const char *s = S_xml_text(n, &h);
 			int t;
-			if (S_score(s, strlen(s), &t) != 0)
-				S_perr(c, path, n, "not a score (0 to 100, at most one decimal)", s);
+			const char *why;
+			if (xh_score_parse(s, strlen(s), &t, &why) != 0)
+				S_perr(c, path, n, why, s);
 			xmlFree(h);
 		} else if (!strcmp(name, "min_experts") || !strcmp(name, "absence_limit")) {
 			S_pint(c, path, n, 1, 1000);

@@ -777,3 +777,49 @@ void xh_mask(xh_buf *b, const char *s, size_t n)
 		i += len;
 	}
 }
+
+/* ---- scores ---- */
+
+int xh_score_parse(const char *s, size_t n, int *tenths, const char **why)
+{
+	static const char *const bad = "not a score (0 to 100, at most one decimal)";
+	xh_trim(&s, &n);
+	int v = 0, digits = 0, dec = -1;
+	size_t i = 0;
+	while (i < n) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		int d = -1;
+		size_t w = 1;
+		if (*u >= '0' && *u <= '9')
+			d = *u - '0';
+		else if (n - i >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+			d = u[2] - 0x90, w = 3; /* full-width digit */
+		if (d >= 0) {
+			if ((dec >= 0 && ++dec > 1) || ++digits > 4) {
+				*why = bad;
+				return -1;
+			}
+			v = v * 10 + d;
+		} else if ((*u == '.' || (n - i >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x8E)) &&
+		           dec < 0 && digits) {
+			dec = 0;
+			w = *u == '.' ? 1 : 3;
+		} else {
+			*why = bad;
+			return -1;
+		}
+		i += w;
+	}
+	if (!digits || dec == 0) {
+		*why = bad;
+		return -1;
+	}
+	if (dec < 1)
+		v *= 10;
+	if (v > 1000) {
+		*why = bad;
+		return -1;
+	}
+	*tenths = v;
+	return 0;
+}

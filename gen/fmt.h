@@ -66,6 +66,9 @@ void xh_date_cn_upper(xh_buf *b, xh_date d); /* 二〇二五年十一月三十�
 /* "12", full-width digits; rejected "12.5", "十二", signs other than a
  * leading '-'. */
 int xh_int_parse(const char *s, size_t n, int64_t *out, const char **why);
+/* An expert's score: 0–100 with at most one decimal ("85", "85.5",
+ * full-width digits), in tenths (855). */
+int xh_score_parse(const char *s, size_t n, int *tenths, const char **why);
 /* 是/否, Y/N (any case), true/false (any case), 1/0, √/×. */
 int xh_bool_parse(const char *s, size_t n, int *out, const char **why);
 
