@@ -9,7 +9,8 @@
  * reference can be resolved as soon as it is read.
  *
  * Every problem is one diagnostic in the form of CONVENTIONS.md:
- *   input/applications.csv:12 (line 14): amount (申请金额): not a money amount: "五万"
+ *   input/applications.csv:12 (line 14): amount (申请金额): Chinese numerals (write
+ *   the amount in figures): "五万"
  */
 #include "check.h"
 #include "fmt.h"
@@ -116,6 +117,7 @@ typedef struct {
 	pcre2_match_data *md;
 	S_set keys[16];     /* by record type index: the key field's values */
 	int loaded[16];     /* the type's file was read (references can be checked) */
+	int present[16];    /* the type's file exists (read or not) */
 	FILE *report;
 	/* programme settings the cross-record checks use */
 	xh_fen cap[3];      /* A, B, 推广 */
@@ -343,6 +345,14 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 			if (!strcmp(all[k].name, col[i]->ref))
 				ref[i] = (int)k;
 	}
+	/* a reference to records the folder does not have cannot resolve */
+	for (size_t i = 0; i < nc; i++) {
+		if (ref[i] < 0 || c->loaded[ref[i]] || c->present[ref[i]])
+			continue;
+		char *m = xasprintf("refers to %s, but the folder has no %s file", col[i]->ref, col[i]->ref);
+		S_err(c, path, NULL, col[i], m, NULL, 0);
+		free(m);
+	}
 	int have_all = 1;
 	for (size_t k = 0; k < t->nfields; k++) {
 		const xh_field *f = &t->fields[k];
@@ -388,7 +398,19 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 				continue;
 			size_t fi = (size_t)(f - t->fields);
 			if ((f->flags & XH_F_UNIQUE) && fi < 24) {
-				uint32_t prev = S_set_add(&uniq[fi], cell->s, cell->n, (uint32_t)row.row, 0);
+				/* a date is the same day however it is written */
+				const char *ks = cell->s;
+				size_t kn = cell->n;
+				xh_buf iso = XH_BUF_INIT;
+				xh_date dd;
+				const char *dw;
+				if (f->type == XH_F_DATE && xh_date_parse(ks, kn, &dd, &dw) == 0) {
+					xh_date_iso(&iso, dd);
+					ks = iso.data;
+					kn = iso.len;
+				}
+				uint32_t prev = S_set_add(&uniq[fi], ks, kn, (uint32_t)row.row, 0);
+				xh_buf_free(&iso);
 				if (prev) {
 					char *m = xasprintf("the same as row %u", prev);
 					S_err(c, path, &row, f, m, cell->s, cell->n);
@@ -537,6 +559,7 @@ static void S_pdate(S_ck *c, const char *path, xmlNode *n)
 
 static void S_check_programme(S_ck *c, const char *path)
 {
+	size_t before = c->nerr;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		xh_diag_add(c->diag, 0, "%s: cannot open: %s", path, strerror(errno));
@@ -663,7 +686,8 @@ static void S_check_programme(S_ck *c, const char *path)
 		S_perr(c, path, root, "no <year>", NULL);
 	xmlFreeDoc(doc);
 	if (c->report)
-		fprintf(c->report, "%s: programme settings\n", path);
+		fprintf(c->report, "%s: programme settings%s\n", path,
+		        c->nerr > before ? ", with errors" : "");
 }
 
 xh_err xh_check_year(const char *dir, xh_diag *diag, FILE *report, size_t *nerr)
@@ -695,6 +719,14 @@ xh_err xh_check_year(const char *dir, xh_diag *diag, FILE *report, size_t *nerr)
 	free(prog);
 	size_t nt;
 	const xh_rtype *types = xh_schema_types(&nt);
+	for (size_t i = 0; i < nt && i < 16 && stat(dir, &st) == 0; i++) {
+		static const char *const ext[] = {"csv", "xlsx", "xml"};
+		for (size_t e = 0; e < 3; e++) {
+			char *p = xasprintf("%s/%s.%s", dir, types[i].name, ext[e]);
+			c.present[i] |= stat(p, &st) == 0;
+			free(p);
+		}
+	}
 	for (size_t i = 0; i < nt && c.dir && stat(dir, &st) == 0; i++) {
 		int several;
 		char *path = S_find(&c, types[i].name, &several);

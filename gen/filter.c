@@ -196,6 +196,19 @@ int xh_filter_apply(const xh_filter *f, size_t nf, const uint32_t *argsym, const
 			i = k - 1;
 			continue;
 		}
+		/* An empty cell stays empty through the formatting filters, as a
+		 * plain {x} renders it blank: {d | date | default:"—"} works for an
+		 * optional date. */
+		if (f[i].kind != XH_FILTER_DEFAULT && f[i].kind != XH_FILTER_COUNT &&
+		    f[i].kind != XH_FILTER_SUM && (x.kind == V_DATA || x.kind == V_TEXT)) {
+			size_t en;
+			const char *es = S_text(d, &x, &en, &tmp);
+			if (es && en == 0) {
+				x.text.len = 0;
+				S_set_text(&x);
+				continue;
+			}
+		}
 		switch (f[i].kind) {
 		case XH_FILTER_DEFAULT: {
 			size_t n = 0;
@@ -292,6 +305,9 @@ int xh_filter_apply(const xh_filter *f, size_t nf, const uint32_t *argsym, const
 					item = xh_data_member(d, item, argsym[i]);
 				S_val iv = {item == XH_NONE ? V_NONE : V_DATA, item, XH_BUF_INIT, 0, 0};
 				xh_fen fen;
+				const xh_val *ivv = iv.kind == V_DATA ? xh_data_val(d, item) : NULL;
+				if (ivv && ivv->type == XH_STR && ivv->len == 0)
+					continue; /* a blank cell adds nothing */
 				if (iv.kind == V_NONE) {
 					*err = xasprintf("sum: item %u has no %s", k + 1,
 					                 f[i].arg ? f[i].arg : "value");

@@ -11,7 +11,7 @@
  * A filter parses its input with SCHEMA.md's grammar (fmt.h), whatever
  * the data's form: a string, a JSON number, an XLSX cell's text.  Money is
  * summed and formatted in integer fen.  A value of the wrong type is an
- * error naming the value.
+ * error naming the value; an empty one stays empty (sum skips it).
  */
 #ifndef XH_FILTER_H
 #define XH_FILTER_H

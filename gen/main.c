@@ -60,10 +60,13 @@ static void S_help(void)
 	       "  merge  one document per record of DATA into DIR, named by --name\n"
 	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
-	       "\nDATA is .json (an object; for merge an array of objects) or .xml (the root's\n"
+	       "\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
-	       "children of the root are the records).\n"
+	       "children of the root are the records), or .csv/.xlsx (the list `rows`; for\n"
+	       "merge each row is a record, read as it is rendered).\n"
 	       "\ntemplate syntax: {name}  {a.b.c}  {.}  {#list}…{/list}  {^empty}…{/empty}\n"
+	       "filters: {amount | yuan}  {amount | wan}  {amount | cny}  {d | date}  {d | date:\"cn\"}\n"
+	       "         {x | default:\"—\"}  {list | count}  {phone | mask}  {rows | sum:\"amount\"}\n"
 	       "\noptions:\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char lhs[64];

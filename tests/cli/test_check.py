@@ -282,6 +282,20 @@ def t_check_xlsx_saved_by_libreoffice(ctx, d):
     check("societies.xlsx: 3 rows (XLSX)" in p.out, p.out)
 
 
+@test
+def t_check_dates_compare_as_days_and_missing_reference_file(ctx, d):
+    cal = "date,kind,note\n2026-10-01,休,国庆节\n2026.10.1,休,国庆节\n2026年10月2日,休,\n"
+    lines = "application,category,amount\nA1,学术交流,100\n"
+    y = year(d, {"societies.csv": societies_csv(), "calendar.csv": cal, "budget_lines.csv": lines})
+    p = ctx.xh("check", y)
+    c = os.path.join(y, "calendar.csv")
+    b = os.path.join(y, "budget_lines.csv")
+    check(c + ':3: date (日期): the same as row 2: "2026.10.1"' in p.err, p.err[:800])
+    check(c + ":4:" not in p.err, "a different day flagged: %r" % p.err[:800])
+    check(b + ": application (申报编号): refers to applications, but the folder has no applications file"
+          in p.err, p.err[:800])
+
+
 def run(ctx):
     for fn in TESTS:
         name = fn.__name__[2:]
