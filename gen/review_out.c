@@ -1047,6 +1047,10 @@ static void S_report(const xh_review *r, FILE *out)
 		if (ar->sel == XH_SEL_PROPOSED)
 			continue;
 		const xh_application *a = &y->applications[i];
+		if (ar->rank > 0)
+			fprintf(out, "  %3d", ar->rank);
+		else
+			fputs("     ", out);
 		fprintf(out, "  %s  %s  %s", a->id, S_society_name(y, a), xh_selection_name(ar->sel));
 		if (ar->note && *ar->note)
 			fprintf(out, ": %s", ar->note);
