@@ -14,6 +14,8 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "review.h"
+#include "year.h"
 #include "data.h"
 #include "docx.h"
 #include "tmpl.h"
@@ -47,7 +49,8 @@ static void S_usage(FILE *f)
 	fputs("usage: xhgen fill  TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
 	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
 	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
-	      "       xhgen check DIR\n",
+	      "       xhgen check DIR\n"
+	      "       xhgen review DIR -o OUT\n",
 	      f);
 }
 
@@ -60,6 +63,8 @@ static void S_help(void)
 	       "  merge  one document per record of DATA into DIR, named by --name\n"
 	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
+	       "  review formal review, eligibility and selection of a year folder: writes\n"
+	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
 	       "\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
 	       "children of the root are the records), or .csv/.xlsx (the list `rows`; for\n"
@@ -213,6 +218,31 @@ int main(int argc, char **argv)
 		if (e == XH_OK)
 			printf("%s: no problems found\n", pos[1]);
 		rc = S_report(&diag, e, 0);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
+	} else if (!strcmp(cmd, "review")) {
+		if (npos != 2) {
+			rc = S_fail_usage("review: expected DIR, a programme year folder");
+			goto done;
+		}
+		if (!out) {
+			rc = S_fail_usage("review: -o OUT is required");
+			goto done;
+		}
+		if (pattern || jobs || allow_missing || delims) {
+			rc = S_fail_usage("review takes only -o OUT");
+			goto done;
+		}
+		xh_year *y = xh_year_load(pos[1], &diag);
+		if (!y) {
+			rc = S_report(&diag, XH_EDATA, 1);
+			goto done;
+		}
+		xh_review *r = xh_review_run(y);
+		xh_err e = xh_review_write(r, out, stdout, &diag);
+		xh_review_free(r);
+		xh_year_free(y);
+		rc = S_report(&diag, e, 1);
 		if (fclose(stdout) != 0 && rc == XH_OK)
 			rc = XH_ESYS;
 	} else if (!strcmp(cmd, "fill") || !strcmp(cmd, "merge")) {

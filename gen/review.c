@@ -56,8 +56,9 @@ static const xh_rule S_rules[] = {
 	 "预算只用于党建、学术交流、科学普及、技术服务、咨询服务、承接政府委托、双创活动、项目运行"},
 	{"P-04", "禁止性支出", "实施方案 五(四)", "budget_lines.category, note; programme.forbidden_spending",
 	 "不得用于对外投资、罚款、还贷、捐款、赞助、人员工资、福利、奖金等"},
-	{"P-05", "实施周期", "实施方案 五(五)", "applications.start, end; programme.year",
-	 "项目起止日期在本年度内，11月底前完成"},
+	{"P-05", "实施周期", "实施方案 五(五)",
+	 "applications.start, end; programme.year, acceptance_deadline",
+	 "项目起止日期在本年度内，并在完成期限（acceptance_deadline，11月底）前结束"},
 	{"P-06", "按时申报", "申报通知", "applications.submitted; programme.application_deadline",
 	 "在申报截止日前提交"},
 	{"P-07", "材料齐全", "实施方案 五(二)", "applications.materials_complete",
@@ -291,6 +292,13 @@ static void S_application(const xh_year *y, size_t ai, xh_finding *f, pcre2_matc
 	           xh_date_days(a->start.d) > xh_date_days(a->end.d)) {
 		char *s1 = S_date(a->start.d), *s2 = S_date(a->end.d);
 		S_set(&f[4], XH_V_FAIL, xasprintf("实施周期%s至%s，不在%d年度内", s1, s2, p->year));
+		free(s1);
+		free(s2);
+	} else if (p->acceptance_deadline.set &&
+	           xh_date_days(a->end.d) > xh_date_days(p->acceptance_deadline.d)) {
+		/* 实施方案 五(五): 11月底前完成相关工作 */
+		char *s1 = S_date(a->end.d), *s2 = S_date(p->acceptance_deadline.d);
+		S_set(&f[4], XH_V_FAIL, xasprintf("结束日期%s晚于完成期限%s", s1, s2));
 		free(s1);
 		free(s2);
 	} else {

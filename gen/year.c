@@ -224,6 +224,11 @@ static void S_programme(xh_year *y, const char *path, xh_diag *diag)
 		 * code reads past the subject in ways memcheck reports */
 		p->forbidden[i].re = re;
 	}
+	/* 实施方案 五(五): 11月底前完成相关工作, 提交验收材料 */
+	if (!p->acceptance_deadline.set && p->year) {
+		p->acceptance_deadline.set = 1;
+		p->acceptance_deadline.d = (xh_date){p->year, 11, 30};
+	}
 	if (!p->issuer)
 		p->issuer = xstrdup("威海市科学技术协会");
 	if (!p->department)

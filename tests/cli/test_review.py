@@ -479,6 +479,19 @@ def t_review_caps(ctx, d):
 
 
 @test
+def t_review_period_ends_by_the_completion_deadline(ctx, d):
+    # P-05: 实施方案 五(五) "11月底前完成": an end after acceptance_deadline fails
+    y = year(d, [soc("S01"), soc("S02")],
+             [app("E1", "S01", "B", "10000"), app("E2", "S02", "B", "10000", end="2026-12-20")],
+             {"E1": ["80", "80", "80"], "E2": ["80", "80", "80"]})
+    rv = Review(ctx, y, os.path.join(d, "out"))
+    cols = rule_columns(rv.head)
+    check(rv.review["E1"][cols["P-05"]] == "通过", "E1 P-05: %r" % rv.review["E1"][cols["P-05"]])
+    check(rv.review["E2"][cols["P-05"]] == "不通过", "E2 P-05: %r" % rv.review["E2"][cols["P-05"]])
+    check("完成期限" in rv.review["E2"]["说明"], "E2 说明: %r" % rv.review["E2"]["说明"])
+
+
+@test
 def t_review_scores(ctx, d):
     # (f) two scores of three; (g) mean 58.33 below 60; a mean of exactly 60 passes;
     # a fourth expert counts in the mean (no score dropped)
