@@ -55,6 +55,9 @@ wrote() {
 	done
 }
 
+# check: the year folder against SCHEMA.md (nothing is written)
+run "$xhgen" check "$in"
+
 pack="$out/$year/pack"
 mkdir -p "$pack"
 
@@ -62,3 +65,7 @@ mkdir -p "$pack"
 tpl=$(template "项目申报书.docx")
 run "$xhgen" merge "$tpl" "$in/societies.xml" -o "$pack" --name '{name}-项目申报书.docx'
 wrote "$pack"
+
+# review: formal review, eligibility and the proposed list
+run "$xhgen" review "$in" -o "$out"
+wrote "$out/$year/review"
