@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 			rc = S_fail_usage("review takes only -o OUT");
 			goto done;
 		}
-		xh_year *y = xh_year_load(pos[1], &diag);
+		xh_year *y = xh_year_load(pos[1], 0, &diag);
 		if (!y) {
 			rc = S_report(&diag, XH_EDATA, 1);
 			goto done;

@@ -480,9 +480,44 @@ static void S_read(xh_year *y, size_t ti, const xh_rtype *t, const char *path, S
 			c->date = d.d;
 			c->work = S_renum(&r, "kind") == 1;
 			c->note = S_str(&r, "note");
+		} else if (!strcmp(t->name, "disbursements")) {
+			XH_GROW(y->disbursements, cap, y->ndisbursements + 1);
+			xh_disbursement *d = &y->disbursements[y->ndisbursements++];
+			char *app = S_str(&r, "application");
+			d->application = S_app_find(ax, app);
+			free(app);
+			d->date = S_rdate(&r, "date");
+			d->amount = S_rmoney(&r, "amount", NULL);
+			d->voucher = S_str(&r, "voucher");
+			d->row = row.row;
+		} else if (!strcmp(t->name, "expenditures")) {
+			XH_GROW(y->expenditures, cap, y->nexpenditures + 1);
+			xh_expenditure *e = &y->expenditures[y->nexpenditures++];
+			char *app = S_str(&r, "application");
+			e->application = S_app_find(ax, app);
+			free(app);
+			e->date = S_rdate(&r, "date");
+			e->category = S_str(&r, "category");
+			e->description = S_str(&r, "description");
+			e->voucher = S_str(&r, "voucher");
+			e->amount = S_rmoney(&r, "amount", NULL);
+			e->row = row.row;
+		} else if (!strcmp(t->name, "acceptance")) {
+			XH_GROW(y->acceptance, cap, y->nacceptance + 1);
+			xh_acceptance *a = &y->acceptance[y->nacceptance++];
+			char *app = S_str(&r, "application");
+			a->application = S_app_find(ax, app);
+			free(app);
+			a->submitted = S_rdate(&r, "submitted");
+			a->tasks = S_renum(&r, "tasks");
+			a->finance = S_renum(&r, "finance_opinion");
+			a->conclusion = S_renum(&r, "conclusion");
+			a->party_opinion = S_str(&r, "party_opinion");
+			a->business_opinion = S_str(&r, "business_opinion");
+			a->experts = S_str(&r, "experts");
+			a->note = S_str(&r, "note");
+			a->row = row.row;
 		}
-		/* disbursements, expenditures and acceptance come with the
-		 * ledger and acceptance commands */
 	}
 	free(col);
 	xh_rows_close(rows);
@@ -494,7 +529,7 @@ static void S_read(xh_year *y, size_t ti, const xh_rtype *t, const char *path, S
 	}
 }
 
-xh_year *xh_year_load(const char *dir, xh_diag *diag)
+xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag)
 {
 	size_t nerr;
 	if (xh_check_year(dir, diag, NULL, &nerr) != XH_OK)
@@ -509,6 +544,10 @@ xh_year *xh_year_load(const char *dir, xh_diag *diag)
 	S_appix ax = {y, NULL};
 	for (size_t i = 0; i < nt && i < 16; i++) {
 		static const char *const ext[] = {"csv", "xlsx", "xml"};
+		const char *nm = types[i].name;
+		if ((!(what & XH_YEAR_SPENDING) && (!strcmp(nm, "disbursements") || !strcmp(nm, "expenditures"))) ||
+		    (!(what & XH_YEAR_ACCEPTANCE) && !strcmp(nm, "acceptance")))
+			continue;
 		for (size_t e = 0; e < 3; e++) {
 			char *p = xasprintf("%s/%s.%s", dir, types[i].name, ext[e]);
 			struct stat st;
@@ -582,6 +621,22 @@ void xh_year_free(xh_year *y)
 		free(y->decisions[i].note);
 	}
 	free(y->decisions);
+	for (size_t i = 0; i < y->ndisbursements; i++)
+		free(y->disbursements[i].voucher);
+	free(y->disbursements);
+	for (size_t i = 0; i < y->nexpenditures; i++) {
+		free(y->expenditures[i].category);
+		free(y->expenditures[i].description);
+		free(y->expenditures[i].voucher);
+	}
+	free(y->expenditures);
+	for (size_t i = 0; i < y->nacceptance; i++) {
+		free(y->acceptance[i].party_opinion);
+		free(y->acceptance[i].business_opinion);
+		free(y->acceptance[i].experts);
+		free(y->acceptance[i].note);
+	}
+	free(y->acceptance);
 	for (size_t i = 0; i < y->nineligible; i++) {
 		free(y->ineligible[i].society_id);
 		free(y->ineligible[i].reason);

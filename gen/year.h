@@ -76,6 +76,34 @@ typedef struct xh_decision {
 	unsigned long row;
 } xh_decision;
 
+typedef struct xh_disbursement {
+	int application;
+	xh_opt_date date;
+	xh_fen amount;
+	char *voucher;
+	unsigned long row;
+} xh_disbursement;
+
+typedef struct xh_expenditure {
+	int application;
+	xh_opt_date date;
+	char *category, *description, *voucher;
+	xh_fen amount;
+	unsigned long row;
+} xh_expenditure;
+
+enum { XH_TASKS_ALL, XH_TASKS_MOST, XH_TASKS_NOT };        /* 全部完成, 基本完成, 未完成 */
+enum { XH_FIN_OK, XH_FIN_MOSTLY, XH_FIN_NOT };             /* 合规, 基本合规, 不合规 */
+enum { XH_CONC_PASS, XH_CONC_FAIL };                       /* 通过, 不通过 */
+
+typedef struct xh_acceptance {
+	int application;
+	xh_opt_date submitted;
+	int tasks, finance, conclusion;                      /* XH_UNKNOWN when empty */
+	char *party_opinion, *business_opinion, *experts, *note;
+	unsigned long row;
+} xh_acceptance;
+
 typedef struct xh_ineligible {
 	char *society_id, *reason;
 	int year;
@@ -126,14 +154,26 @@ typedef struct xh_year {
 	size_t nscores;
 	xh_decision *decisions;
 	size_t ndecisions;
+	xh_disbursement *disbursements;
+	size_t ndisbursements;
+	xh_expenditure *expenditures;
+	size_t nexpenditures;
+	xh_acceptance *acceptance;
+	size_t nacceptance;
 	xh_ineligible *ineligible;
 	size_t nineligible;
 	xh_calday *calendar;
 	size_t ncalendar;
 } xh_year;
 
-/* Validates and loads DIR; NULL with every problem in diag. */
-xh_year *xh_year_load(const char *dir, xh_diag *diag);
+/* What to load besides the settings, societies, applications, budget
+ * lines, scores, decisions, ineligible and calendar: */
+#define XH_YEAR_SPENDING 0x1   /* disbursements and expenditures (the ledger) */
+#define XH_YEAR_ACCEPTANCE 0x2 /* acceptance records */
+
+/* Validates and loads DIR; NULL with every problem in diag.  A large
+ * expenditures file is read only when XH_YEAR_SPENDING asks for it. */
+xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag);
 void xh_year_free(xh_year *y);
 
 /* The class's name as SCHEMA.md writes it: "A", "B", "推广". */
