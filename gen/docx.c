@@ -354,16 +354,6 @@ static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, cons
 	return XH_OK;
 }
 
-static int S_fsync_path(const char *path, int dir)
-{
-	int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 static char *S_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -382,7 +372,7 @@ xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out, xh_d
 	S_binds_free(&bs);
 	if (rc == XH_OK) {
 		char *dir = S_dirname(out);
-		if (S_fsync_path(out, 0) != 0 || S_fsync_path(dir, 1) != 0) {
+		if (xh_fsync_path(out, 0) != 0 || xh_fsync_path(dir, 1) != 0) {
 			xh_diag_add(diag, 0, "%s: cannot sync: %s", out, strerror(errno));
 			rc = XH_ESYS;
 		}
@@ -530,32 +520,6 @@ static const char *S_bad_filename(const char *s)
 	return NULL;
 }
 
-/* mkdir -p */
-static int S_mkdirs(const char *dir)
-{
-	char *p = xstrdup(dir);
-	int rc = 0;
-	for (char *s = p + 1; rc == 0; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = c;
-		if (!c)
-			break;
-	}
-	struct stat st;
-	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		if (errno == 0)
-			errno = ENOTDIR;
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
 static int S_strcmp_idx(const void *a, const void *b, void *names)
 {
 	char **n = names;
@@ -623,7 +587,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 	xh_err rc = bad ? XH_EDATA : XH_OK;
 	struct stat st;
 	int made_dir = stat(dir, &st) != 0;
-	if (rc == XH_OK && S_mkdirs(dir) != 0) {
+	if (rc == XH_OK && xh_mkdirs(dir) != 0) {
 		xh_diag_add(diag, 0, "%s: cannot create: %s", dir, strerror(errno));
 		rc = XH_ESYS;
 	}

@@ -3,9 +3,13 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void S_oom(size_t n)
 {
@@ -265,4 +269,42 @@ int xh_utf8_valid(const char *s, size_t n)
 		i += (size_t)l;
 	}
 	return 1;
+}
+
+int xh_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+	if (rc == 0 && stat(dir, &st) != 0)
+		rc = -1;
+	else if (rc == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+int xh_fsync_path(const char *path, int dir)
+{
+	int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }

@@ -77,6 +77,12 @@ void xh_diag_take(xh_diag *into, xh_diag *from); /* moves all, empties from */
 void xh_diag_sort(xh_diag *d);                    /* stable, by key */
 void xh_diag_free(xh_diag *d);
 
+/* Files. */
+/* mkdir -p: 0, or -1 with errno set (ENOTDIR when a part is a file). */
+int xh_mkdirs(const char *dir);
+/* fsync of a file, or of a folder when dir is set: 0 or -1 with errno. */
+int xh_fsync_path(const char *path, int dir);
+
 /* UTF-8 helpers. */
 int xh_utf8_valid(const char *s, size_t n);
 /* Length of a valid UTF-8 sequence starting at s, or -1 when it is not one. */
