@@ -154,7 +154,8 @@ static int S_is_escape(const char *p)
 static const char *S_text(S_book *b, const char *s)
 {
 	size_t n = strlen(s);
-	if (n <= S_STR_MAX && !strstr(s, "_x"))
+	if (n <= S_STR_MAX && !strstr(s, "_x") && !strstr(s, "\xEF\xBF\xBE") &&
+	    !strstr(s, "\xEF\xBF\xBF"))
 		return s;
 	const size_t room = S_STR_MAX - 6; /* S_CUT is six characters */
 	size_t units = 0, cut = 0;
@@ -167,7 +168,12 @@ static const char *S_text(S_book *b, const char *s)
 		} else {
 			unsigned char c = (unsigned char)*p;
 			size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-			xh_buf_add(&b->tmp, p, len);
+			/* U+FFFE and U+FFFF are not characters XML can hold:
+			 * OOXML's escape keeps them */
+			if (len == 3 && !memcmp(p, "\xEF\xBF", 2) && ((unsigned char)p[2] & 0xFE) == 0xBE)
+				xh_buf_adds(&b->tmp, (unsigned char)p[2] == 0xBE ? "_xFFFE_" : "_xFFFF_");
+			else
+				xh_buf_add(&b->tmp, p, len);
 			units += len == 4 ? 2 : 1;
 			p += len;
 			while (*p && ((unsigned char)*p & 0xC0) == 0x80) /* stray continuation bytes */

@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "ledger.h"
 #include "review.h"
 #include "year.h"
 #include "data.h"
@@ -50,7 +51,8 @@ static void S_usage(FILE *f)
 	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
 	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
 	      "       xhgen check DIR\n"
-	      "       xhgen review DIR -o OUT\n",
+	      "       xhgen review DIR -o OUT\n"
+	      "       xhgen ledger DIR -o OUT\n",
 	      f);
 }
 
@@ -65,6 +67,8 @@ static void S_help(void)
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
 	       "  review formal review, eligibility and selection of a year folder: writes\n"
 	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
+	       "  ledger the fund ledger: writes OUT/<year>/ledger/资金台账.xlsx and prints the\n"
+	       "         payments and expenses that break the spending rules\n"
 	       "\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
 	       "children of the root are the records), or .csv/.xlsx (the list `rows`; for\n"
@@ -220,26 +224,37 @@ int main(int argc, char **argv)
 		rc = S_report(&diag, e, 0);
 		if (fclose(stdout) != 0 && rc == XH_OK)
 			rc = XH_ESYS;
-	} else if (!strcmp(cmd, "review")) {
+	} else if (!strcmp(cmd, "review") || !strcmp(cmd, "ledger")) {
+		int ledger = cmd[0] == 'l';
 		if (npos != 2) {
-			rc = S_fail_usage("review: expected DIR, a programme year folder");
+			rc = S_fail_usage(ledger ? "ledger: expected DIR, a programme year folder"
+			                         : "review: expected DIR, a programme year folder");
 			goto done;
 		}
 		if (!out) {
-			rc = S_fail_usage("review: -o OUT is required");
+			rc = S_fail_usage(ledger ? "ledger: -o OUT is required" : "review: -o OUT is required");
 			goto done;
 		}
 		if (pattern || jobs || allow_missing || delims) {
-			rc = S_fail_usage("review takes only -o OUT");
+			rc = S_fail_usage(ledger ? "ledger takes only -o OUT" : "review takes only -o OUT");
 			goto done;
 		}
-		xh_year *y = xh_year_load(pos[1], 0, &diag);
+		xh_year *y = xh_year_load(pos[1], ledger ? XH_YEAR_SPENDING : 0, &diag);
 		if (!y) {
 			rc = S_report(&diag, XH_EDATA, 1);
 			goto done;
 		}
+		/* the ledger stands on the review's proposed list when the year
+		 * has no decisions */
 		xh_review *r = xh_review_run(y);
-		xh_err e = xh_review_write(r, out, stdout, &diag);
+		xh_err e;
+		if (ledger) {
+			xh_ledger *l = xh_ledger_run(y, r);
+			e = xh_ledger_write(l, out, stdout, &diag);
+			xh_ledger_free(l);
+		} else {
+			e = xh_review_write(r, out, stdout, &diag);
+		}
 		xh_review_free(r);
 		xh_year_free(y);
 		rc = S_report(&diag, e, 1);

@@ -120,14 +120,23 @@ static const char *S_clean(S_book *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	for (; *p; p++)
-		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F ||
+		    (p[0] == 0xEF && p[1] == 0xBF && (p[2] & 0xFE) == 0xBE))
 			break;
 	if (!*p)
 		return s;
 	b->tmp.len = 0;
-	for (p = (const unsigned char *)s; *p; p++)
+	for (p = (const unsigned char *)s; *p; p++) {
+		/* U+FFFE and U+FFFF cannot be written in XML: OOXML's escape
+		 * keeps them */
+		if (p[0] == 0xEF && p[1] == 0xBF && (p[2] & 0xFE) == 0xBE) {
+			xh_buf_adds(&b->tmp, p[2] == 0xBE ? "_xFFFE_" : "_xFFFF_");
+			p += 2;
+			continue;
+		}
 		xh_buf_addc(&b->tmp,
 		            (char)(((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F) ? ' ' : *p));
+	}
 	return xh_buf_cstr(&b->tmp);
 }
 

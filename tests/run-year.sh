@@ -69,3 +69,7 @@ wrote "$pack"
 # review: formal review, eligibility and the proposed list
 run "$xhgen" review "$in" -o "$out"
 wrote "$out/$year/review"
+
+# ledger: allocations, payments, spending and the spending rules
+run "$xhgen" ledger "$in" -o "$out"
+wrote "$out/$year/ledger"
