@@ -33,7 +33,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ  := $(LIB_SRC:gen/%.c=build/fuzz/%.o)
 FUZZFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test test-asan unit fuzz bench valgrind install uninstall clean
+.PHONY: all deps run test test-asan unit fuzz fuzz-build bench valgrind install uninstall clean
 
 all: xhgen
 
@@ -57,7 +57,13 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libxh.a
 	$(Q)$(FUZZ_CC) -std=c11 $(XH_CPPFLAGS) -Igen -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< build/fuzz/libxh.a $(XH_LIBS)
 
-fuzz: $(FUZZ_BIN)
+fuzz-build: $(FUZZ_BIN)
+
+# Runs every fuzz target for FUZZ_TIME seconds (default 600) on a scratch
+# copy of its corpus; what it finds is left in build/fuzz/work/<target>.
+FUZZ_TIME ?= 600
+fuzz: deps fuzz-build
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BIN)
 
 build/libxh.a: $(LIB_OBJ)
 	$(Q)$(AR) rcs $@ $^
@@ -91,7 +97,7 @@ run: deps
 # Everything: unit, spec, docxtemplater suite, golden, CLI and LibreOffice
 # tests, then the ASan+UBSan rerun; ends with "N passed, M failed".
 test: deps
-	$(Q)$(MAKE) --no-print-directory xhgen build/asan/xhgen unit fuzz
+	$(Q)$(MAKE) --no-print-directory xhgen build/asan/xhgen unit fuzz-build
 	$(Q)python3 tests/run.py --xhgen ./xhgen --asan build/asan/xhgen \
 		$(addprefix --unit ,$(UNIT_BIN)) $(addprefix --unit-asan ,$(UNIT_ASAN)) \
 		$(addprefix --fuzz ,$(FUZZ_BIN))
