@@ -4,8 +4,10 @@
 #include "docx.h"
 #include "opc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +487,47 @@ static char *S_tmpname(const char *dir, size_t i)
 	return xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
 }
 
+/* XHGEN_STOP_AFTER=N kills the process (SIGKILL, as a crash or a power cut
+ * would) right after the N-th document is written under its temporary
+ * name: tests use it to show that the output folder then still holds the
+ * previous complete output (CONVENTIONS.md: deterministic kill points). */
+static void S_stop_point(void)
+{
+	static long limit = -1;
+	static long count;
+	if (limit < 0) {
+		const char *e = getenv("XHGEN_STOP_AFTER");
+		long v = e ? strtol(e, NULL, 10) : 0;
+		__atomic_store_n(&limit, v > 0 ? v : 0, __ATOMIC_SEQ_CST);
+	}
+	if (limit > 0 && __atomic_add_fetch(&count, 1, __ATOMIC_SEQ_CST) >= limit)
+		raise(SIGKILL);
+}
+
+/* Temporary files of a merge that was killed: .xhgen-PID-N.tmp whose
+ * process is gone.  They hold complete documents that never got their
+ * names; the next merge into the folder removes them. */
+static void S_remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long pid;
+		size_t idx;
+		char tail[8];
+		if (sscanf(e->d_name, ".xhgen-%ld-%zu.%4s", &pid, &idx, tail) != 3 || strcmp(tail, "tmp"))
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
 static void *S_worker(void *arg)
 {
 	S_job *j = arg;
@@ -494,6 +537,8 @@ static void *S_worker(void *arg)
 		xh_err rc = S_write_mem(j->doc, j->zsrc, j->bs, j->src->data[k], j->src->rec[k], tmp,
 		                        &j->diag, i + 1, j->src->where[k], &j->scratch);
 		free(tmp);
+		if (rc == XH_OK)
+			S_stop_point();
 		if (rc != XH_OK && j->rc != XH_ESYS)
 			j->rc = rc;
 	}
@@ -591,6 +636,8 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 		xh_diag_add(diag, 0, "%s: cannot create: %s", dir, strerror(errno));
 		rc = XH_ESYS;
 	}
+	if (rc == XH_OK)
+		S_remove_stale(dir);
 	if (rc == XH_OK && src->rewind(src, diag) != 0)
 		rc = XH_EDATA;
 	size_t done = 0; /* records rendered into temporary files */
