@@ -73,7 +73,7 @@ static uint32_t S_sym_intern(xh_data *d, const char *s, size_t n)
 		d->hash = nh;
 		d->hcap = ncap;
 	}
-	size_t slot;
+	size_t slot = 0; /* set by S_sym_find: the table is never empty here */
 	uint32_t id = S_sym_find(d, s, n, &slot);
 	if (id)
 		return id;

@@ -690,7 +690,7 @@ int xh_bool_parse(const char *s, size_t n, int *out, const char **why)
 		return S_fail(why, "empty");
 	/* Fold full-width and case into a short ASCII-lowered copy; anything
 	 * longer than the longest word is not a bool. */
-	char w[8];
+	char w[8] = {0};
 	size_t nw = 0, i = 0, l;
 	long c;
 	while ((c = S_cp(s, n, i, &l)) != S_END) {

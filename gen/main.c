@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 			shortopts[l + 2] = '\0';
 		}
 	}
-	memset(&lopts[NOPTS], 0, sizeof(lopts[NOPTS]));
+	lopts[NOPTS] = (struct option){NULL, 0, NULL, 0};
 
 	const char *out = NULL, *pattern = NULL, *delims = NULL;
 	int allow_missing = 0, jobs = 0;

@@ -296,7 +296,6 @@ static void S_sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		k->name = S_name_id(t, xh_buf_cstr(&t->raw) + qstart);
 		xh_buf_addc(&t->raw, '>');
 		k->len = (uint32_t)(t->raw.len - k->off);
-		last = k;
 	}
 	if (el == EL_RPR && t->in_rpr) {
 		t->in_rpr = 0;
@@ -461,7 +460,7 @@ static uint32_t S_para_at(const xh_tmpl *t, uint32_t off)
  * [from, to) when last is set, else the first word. */
 static char *S_excerpt(const xh_tmpl *t, size_t from, size_t to, int last)
 {
-	const char *s = t->text.data;
+	const char *s = t->text.data ? t->text.data : "";
 	if (to > t->text.len)
 		to = t->text.len;
 	if (from > to)

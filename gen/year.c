@@ -351,6 +351,8 @@ typedef struct {
 
 static int S_app_find(const S_appix *a, const char *id)
 {
+	if (!a->ix)
+		return -1; /* no applications file: nothing to refer to */
 	size_t lo = 0, hi = a->y->napplications;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

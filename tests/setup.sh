@@ -5,7 +5,7 @@
 # through sudo.  `tests/setup.sh build` installs only the build dependencies.
 set -e
 BUILD="gcc make pkg-config libxml2-dev libzip-dev libxlsxwriter-dev libpcre2-dev zlib1g-dev libyajl-dev libcsv-dev nettle-dev gettext"
-TEST="python3 libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk locales valgrind clang libclang-rt-14-dev"
+TEST="python3 cppcheck clang-tidy libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk locales valgrind clang libclang-rt-14-dev"
 want="$BUILD"
 [ "${1:-all}" = build ] || want="$BUILD $TEST"
 missing=
