@@ -242,8 +242,12 @@ static S_rel *S_rels(const xh_pkg *p, const char *rels_name, size_t *n, xh_diag 
 	if (zip_name_locate(p->za, rels_name, 0) < 0)
 		return NULL;
 	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(p, rels_name, &b, diag) != 0)
+	if (xh_pkg_read(p, rels_name, &b, diag) != 0) {
+		/* xh_pkg_read may have grown b before it found the entry
+		 * corrupt (found by fuzz_pkg: corpus/pkg/regress-corrupt-rels). */
+		xh_buf_free(&b);
 		return NULL;
+	}
 	char *where = xasprintf("%s: %s", p->path, rels_name);
 	xmlDoc *doc = xh_xml_read(b.data, b.len, where, diag);
 	free(where);
