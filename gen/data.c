@@ -238,6 +238,7 @@ typedef struct {
 	S_frame *fr;
 	size_t nfr, capfr;
 	uint32_t key;   /* the key just read, for the next value */
+	int bad_utf8;   /* a string or key that yajl let through is not UTF-8 */
 } S_json;
 
 static void S_pend(S_json *j, xh_val v)
@@ -271,6 +272,12 @@ static int S_j_number(void *ctx, const char *s, size_t n)
 static int S_j_string(void *ctx, const unsigned char *s, size_t n)
 {
 	S_json *j = ctx;
+	/* yajl passes surrogates, overlong forms and code points past
+	 * U+10FFFF: the same bytes the CSV and XML readers refuse */
+	if (!xh_utf8_valid((const char *)s, n)) {
+		j->bad_utf8 = 1;
+		return 0;
+	}
 	S_pend(j, S_str(j->d, (const char *)s, n, XH_STR));
 	return 1;
 }
@@ -278,6 +285,10 @@ static int S_j_string(void *ctx, const unsigned char *s, size_t n)
 static int S_j_key(void *ctx, const unsigned char *s, size_t n)
 {
 	S_json *j = ctx;
+	if (!xh_utf8_valid((const char *)s, n)) {
+		j->bad_utf8 = 1;
+		return 0;
+	}
 	j->key = S_sym_intern(j->d, (const char *)s, n);
 	return 1;
 }
@@ -337,8 +348,12 @@ static xh_data *S_parse_json(const char *bytes, size_t n, const char *name, xh_d
 		size_t ml = strlen(m);
 		while (ml && (m[ml - 1] == '\n' || m[ml - 1] == ' ' || m[ml - 1] == '.'))
 			m[--ml] = '\0';
-		xh_diag_add(diag, 0, "%s:%lu: not valid JSON: %s", name,
-		            S_line_of(bytes, off > n ? n : off), m);
+		if (j.bad_utf8)
+			xh_diag_add(diag, 0, "%s:%lu: not valid JSON: a string is not valid UTF-8", name,
+			            S_line_of(bytes, off > n ? n : off));
+		else
+			xh_diag_add(diag, 0, "%s:%lu: not valid JSON: %s", name,
+			            S_line_of(bytes, off > n ? n : off), m);
 		yajl_free_error(h, msg);
 		yajl_free(h);
 		free(j.pv), free(j.pk), free(j.fr);

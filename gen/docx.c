@@ -255,6 +255,9 @@ static xh_err S_build(const xh_doc *doc, zip_t *src, zip_t *za, const S_binds *b
 		if (doc->parts[i].t)
 			zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, XH_DEFLATE_LEVEL);
 		zip_file_set_mtime(za, (zip_uint64_t)idx, XH_ZIP_TIME, 0);
+		/* every entry a plain file, whatever the template carried */
+		zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+		                                 (zip_uint32_t)0100644 << 16);
 	}
 	if (rc == XH_OK && zip_close(za) == 0) {
 		za = NULL;

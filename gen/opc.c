@@ -85,6 +85,34 @@ xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 	zip_error_t ze;
 	zip_error_init(&ze);
 	zip_t *za = S_open_mem(&bytes, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (!za && zip_error_code_zip(&ze) == ZIP_ER_EXISTS) {
+		/* libzip refuses the archive without saying which name repeats:
+		 * open it leniently to find it */
+		zip_error_t ze2;
+		zip_error_init(&ze2);
+		zip_t *lax = S_open_mem(&bytes, ZIP_RDONLY, &ze2);
+		const char *dup = NULL;
+		zip_int64_t cnt = lax ? zip_get_num_entries(lax, 0) : 0;
+		for (zip_int64_t a = 0; a < cnt && !dup; a++)
+			for (zip_int64_t b = a + 1; b < cnt && !dup; b++) {
+				const char *na = zip_get_name(lax, (zip_uint64_t)a, ZIP_FL_ENC_RAW);
+				const char *nb = zip_get_name(lax, (zip_uint64_t)b, ZIP_FL_ENC_RAW);
+				if (na && nb && !strcmp(na, nb))
+					dup = na;
+			}
+		if (dup)
+			xh_diag_add(diag, 0, "%s: entry \"%s\" appears twice (a DOCX holds each part once)",
+			            path, dup);
+		else
+			xh_diag_add(diag, 0, "%s: two entries of the package have the same name "
+			            "(a DOCX holds each part once)", path);
+		if (lax)
+			zip_discard(lax);
+		zip_error_fini(&ze2);
+		zip_error_fini(&ze);
+		xh_buf_free(&bytes);
+		return NULL;
+	}
 	if (!za) {
 		xh_diag_add(diag, 0, "%s: not a DOCX file (not a valid zip archive: %s)", path,
 		            zip_error_strerror(&ze));
@@ -106,6 +134,16 @@ xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 			xh_diag_add(diag, 0, "%s: entry %lld: %s", path, (long long)i, zip_strerror(za));
 			bad = 1;
 			break;
+		}
+		/* a symbolic link would be copied into the output and point
+		 * wherever the sender chose once unpacked */
+		zip_uint8_t os;
+		zip_uint32_t attr;
+		if (zip_file_get_external_attributes(za, (zip_uint64_t)i, 0, &os, &attr) == 0 &&
+		    os == ZIP_OPSYS_UNIX && ((attr >> 16) & 0170000) == 0120000) {
+			xh_diag_add(diag, 0, "%s: entry \"%s\" is a symbolic link, which a package must "
+			            "not hold", path, st.name);
+			bad = 1;
 		}
 		if (S_bad_name(st.name)) {
 			xh_diag_add(diag, 0, "%s: entry \"%s\": an absolute name or one with \"..\" "

@@ -185,7 +185,7 @@ static void S_xml_error(void *ctx, xmlErrorPtr err)
 	if (!err || err->level < XML_ERR_ERROR || s->xerr)
 		return;
 	s->xline = err->line;
-	s->xerr = xstrdup(err->message ? err->message : "malformed XML");
+	s->xerr = xh_one_line(err->message ? err->message : "malformed XML");
 	size_t n = strlen(s->xerr);
 	while (n && (s->xerr[n - 1] == '\n' || s->xerr[n - 1] == ' '))
 		s->xerr[--n] = '\0';

@@ -351,10 +351,7 @@ static void S_serror(void *ctx, xmlErrorPtr err)
 	S_errctx *e = ctx;
 	if (!err || err->level < XML_ERR_ERROR || e->count++ >= 3)
 		return;
-	char *m = xstrdup(err->message ? err->message : "malformed XML");
-	size_t n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		m[--n] = '\0';
+	char *m = xh_one_line(err->message ? err->message : "malformed XML");
 	xh_diag_add(e->t->diag, 0, "%s: line %d: malformed XML: %s", e->t->where, err->line, m);
 	e->t->nerr++;
 	free(m);
@@ -495,12 +492,26 @@ static int S_is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* A tag as messages show it: whole up to 120 bytes, else its start and
+ * end around an ellipsis (a 1 MB tag must not make a 1 MB message). */
+static char *S_shown(const char *s, size_t n)
+{
+	if (n <= 120)
+		return xstrndup(s, n);
+	size_t a = 80, b = n - 20;
+	while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
+		a--;
+	while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+		b++;
+	return xasprintf("%.*s…%.*s", (int)a, s, (int)(n - b), s + b);
+}
+
 static void S_parse_tag(xh_tmpl *t, S_tag *g)
 {
 	size_t ol = strlen(t->open), cl = strlen(t->close);
 	const char *s = t->text.data + g->s + ol;
 	size_t n = g->e - g->s - ol - cl;
-	g->src = xstrndup(t->text.data + g->s, g->e - g->s);
+	g->src = S_shown(t->text.data + g->s, g->e - g->s);
 	while (n && S_is_ws(*s))
 		s++, n--;
 	while (n && S_is_ws(s[n - 1]))

@@ -308,3 +308,21 @@ int xh_fsync_path(const char *path, int dir)
 	errno = e;
 	return rc;
 }
+
+char *xh_one_line(const char *msg)
+{
+	xh_buf b = XH_BUF_INIT;
+	for (const char *p = msg ? msg : ""; *p; p++) {
+		if (*p == '\n' || *p == '\r') {
+			while (b.len && b.data[b.len - 1] == ' ')
+				b.len--;
+			if (p[1] && p[1] != '\n')
+				xh_buf_adds(&b, "; ");
+		} else {
+			xh_buf_addc(&b, *p);
+		}
+	}
+	while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == ';' || b.data[b.len - 1] == '.'))
+		b.len--;
+	return xh_buf_detach(&b);
+}

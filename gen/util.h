@@ -77,6 +77,10 @@ void xh_diag_take(xh_diag *into, xh_diag *from); /* moves all, empties from */
 void xh_diag_sort(xh_diag *d);                    /* stable, by key */
 void xh_diag_free(xh_diag *d);
 
+/* A library's message as one line: newlines become "; ", trailing
+ * space and full stops go.  Returns a new string. */
+char *xh_one_line(const char *msg);
+
 /* Files. */
 /* mkdir -p: 0, or -1 with errno set (ENOTDIR when a part is a file). */
 int xh_mkdirs(const char *dir);

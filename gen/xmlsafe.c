@@ -16,10 +16,7 @@ static void S_error(void *ctx, xmlErrorPtr err)
 	S_errctx *e = ctx;
 	if (!err || err->level < XML_ERR_ERROR || e->count++ >= 5)
 		return;
-	char *m = err->message ? xstrdup(err->message) : xstrdup("malformed XML");
-	size_t n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		m[--n] = '\0';
+	char *m = xh_one_line(err->message ? err->message : "malformed XML");
 	xh_diag_add(e->diag, 0, "%s:%d: malformed XML: %s", e->name, err->line, m);
 	free(m);
 }

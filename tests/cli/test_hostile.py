@@ -69,6 +69,13 @@ def fill_refused(ctx, d, tpl, data, *extra, names=()):
                    names=names)
 
 
+def one_line_per_problem(p):
+    """CONVENTIONS.md: one line per problem on stderr, each starting `xhgen: `."""
+    stray = [l for l in p.err.splitlines() if not l.startswith("xhgen: ")]
+    check(not stray, "stderr lines that are not messages of their own: %r in %r"
+          % (stray[:3], p.err[:400]))
+
+
 def rewrite(src, dst, replace=None, add=()):
     """Copy the zip SRC to DST, with entry data replaced ({name: bytes}) and ZipInfo/data
     pairs added at the end."""
@@ -82,6 +89,24 @@ def rewrite(src, dst, replace=None, add=()):
 
 
 # -- template packages ---------------------------------------------------------------------------
+
+def symlink_template(d):
+    tpl = db.make_docx(os.path.join(d, "base.docx"), ["Hello {name}"])
+    zi = zipfile.ZipInfo("word/media/image1.png")
+    zi.create_system = 3                    # Unix
+    zi.external_attr = 0xA1FF << 16         # S_IFLNK | 0777
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    return rewrite(tpl, os.path.join(d, "t.docx"), add=[(zi, b"/etc/passwd")])
+
+
+@test
+def t_zip_symlink_entry(ctx, d):
+    # a symlink entry (its data is the link target) is not a part of a document: refused by
+    # name, and never copied into an output where an unzip would make it a link
+    tpl = symlink_template(d)
+    p = fill_refused(ctx, d, tpl, wjson(d), names=(tpl, "word/media/image1.png"))
+    check("root:" not in p.err + p.out, "/etc/passwd content leaked")
+
 
 @test
 def t_zip_too_many_entries(ctx, d):
@@ -126,6 +151,13 @@ def t_zip_duplicate_entry_names(ctx, d):
     # two word/document.xml: readers disagree on which one counts, so neither is used
     tpl = duplicate_template(d)
     fill_refused(ctx, d, tpl, wjson(d), names=(tpl + ": ",))
+
+
+@test
+def t_zip_duplicate_entry_message(ctx, d):
+    # the message says which name is repeated (not libzip's "File already exists")
+    tpl = duplicate_template(d)
+    fill_refused(ctx, d, tpl, wjson(d), names=(tpl + ": ", "word/document.xml"))
 
 
 @test
@@ -209,6 +241,14 @@ def t_tag_1mb_long(ctx, d):
     check(ctx.docx_text(out) == "", "got %r" % ctx.docx_text(out)[:100])
 
 
+@test
+def t_tag_1mb_long_message_short(ctx, d):
+    # the message names the tag, shortened: not a megabyte of stderr
+    tpl = long_tag_template(d)
+    p = fill_refused(ctx, d, tpl, wjson(d), names=(tpl + ": word/document.xml: ", "{aaaa", "no value"))
+    check(len(p.err) < 4096, "stderr is %d bytes long" % len(p.err))
+
+
 def bad_utf8_template(d):
     doc = db.document_xml(["Hello PLACE {name}"]).encode().replace(b"PLACE", b"ab\xff\xfe\xc3(")
     return db.make_docx(os.path.join(d, "t.docx"), document=doc)
@@ -233,10 +273,36 @@ def t_invalid_utf8_in_json(ctx, d):
 
 
 @test
+def t_invalid_utf8_in_json_strict(ctx, d):
+    # byte sequences that are not UTF-8 (RFC 3629) although they look like it: the JSON
+    # reader refuses them as the CSV and XML readers do, naming the file, even in a value or
+    # a key the template never uses
+    tpl = db.make_docx(os.path.join(d, "t.docx"), ["{name}"])
+    for i, raw in enumerate([b'{"name":"\xed\xa0\x80"}',          # a UTF-16 surrogate
+                             b'{"name":"\xc0\xaf"}',               # an overlong "/"
+                             b'{"name":"\xf4\x90\x80\x80"}',       # beyond U+10FFFF
+                             b'{"name":"x","other":"\xed\xa0\x80"}',
+                             b'{"name":"x","k\xed\xa0\x80":"y"}']):
+        data = wfile(d, "data%d.json" % i, raw)
+        fill_refused(ctx, d, tpl, data, names=(data + ":1: ", "UTF-8"))
+
+
+@test
 def t_invalid_utf8_in_xml_data(ctx, d):
     tpl = db.make_docx(os.path.join(d, "t.docx"), ["{name}"])
     data = bad_utf8_xml_data(d)
     fill_refused(ctx, d, tpl, data, names=(data + ":2: ", "UTF-8"))
+
+
+@test
+def t_invalid_utf8_message_one_line(ctx, d):
+    # libxml2's "Input is not proper UTF-8" carries a second line ("Bytes: 0xFF ..."):
+    # each problem is still one line on stderr
+    tpl = bad_utf8_template(d)
+    one_line_per_problem(fill_refused(ctx, d, tpl, wjson(d), names=(tpl + ": ",)))
+    good = db.make_docx(os.path.join(d, "good.docx"), ["{name}"])
+    data = bad_utf8_xml_data(d)
+    one_line_per_problem(fill_refused(ctx, d, good, data, names=(data + ":2: ",)))
 
 
 # -- record files --------------------------------------------------------------------------------
