@@ -42,7 +42,7 @@ ROOT = os.path.dirname(HERE)
 # CI clones the repository into some folder with shared/ beside it.
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 OUT = os.path.join(HERE, "out")
-GROUPS = ["unit", "spec", "compat", "golden", "cli", "client", "asan", "fuzz", "lint"]
+GROUPS = ["unit", "spec", "compat", "golden", "cli", "client", "asan", "fuzz", "lint", "valgrind"]
 
 SANITIZER_RE = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
@@ -370,6 +370,28 @@ def run_lint(res):
             res.ok("lint/" + name)
 
 
+def run_valgrind(res, xhgen):
+    """tests/valgrind.sh: memcheck over the end-to-end paths; each of its PASS/FAIL lines counts."""
+    try:
+        p = subprocess.run(["sh", os.path.join(HERE, "valgrind.sh"), os.path.abspath(xhgen)],
+                           capture_output=True, text=True, timeout=1800, cwd=ROOT, env=clean_env())
+    except subprocess.TimeoutExpired:
+        res.bad("valgrind", "timed out")
+        return
+    n = 0
+    for l in p.stdout.splitlines():
+        m = re.match(r"^(PASS|FAIL) (valgrind/\S+?):?(?: (.*))?$", l)
+        if not m:
+            continue
+        n += 1
+        if m.group(1) == "PASS":
+            res.ok(m.group(2))
+        else:
+            res.bad(m.group(2), (m.group(3) or "") + " " + p.stdout[-300:])
+    if n == 0 or (p.returncode != 0 and not res.failed):
+        res.bad("valgrind", "exit %d: %s" % (p.returncode, (p.stdout + p.stderr)[-400:]))
+
+
 def run_module(res, path, modname, xhgen, group, asan=False, verbose=False, extra=None):
     if not xhgen or not os.path.exists(xhgen):
         res.bad(group, "xhgen binary %r does not exist" % xhgen)
@@ -470,6 +492,8 @@ def main(argv):
         run_fuzz(res, a.fuzz)
     if "lint" in only:
         run_lint(res)
+    if "valgrind" in only and need_xhgen("valgrind"):
+        run_valgrind(res, xhgen)
     if res.failures and len(res.failures) > 1:
         print("# %d failures; first ones: %s" % (len(res.failures), ", ".join(res.failures[:8])))
     print("# %.0f s" % (time.monotonic() - t0))

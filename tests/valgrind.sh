@@ -68,13 +68,15 @@ vg check-errors 1 check tests/fixtures/check
 vg merge-csv 0 merge templates/项目申报书.docx input/societies.xml -o "$W/pack" --name '{id}.docx'
 printf 'id,name\nR1,甲\nR2,乙\n' >"$W/rows.csv"
 vg merge-rows 0 merge "$TPL" "$W/rows.csv" -o "$W/rows" --name '{id}.docx' --allow-missing
+vg review 0 review input -o "$W/year"
+vg ledger 0 ledger input -o "$W/year"
 n=$(ls "$W/merge" | grep -c '\.docx$')
 if [ "$n" -ne 6 ]; then
 	echo "FAIL valgrind/merge-count: $n documents, expected 6"
 	fails=$((fails + 1))
 fi
 if [ "$fails" -eq 0 ]; then
-	echo "valgrind: clean (fill, merge, check, merge over CSV rows, error paths: no memory errors, no leaks)"
+	echo "valgrind: clean (fill, merge, check, merge over CSV rows, review, ledger, error paths: no memory errors, no leaks)"
 	exit 0
 fi
 echo "valgrind: $fails problem(s); logs in $W"
