@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check, soffice_convert  # noqa: E402
+from xlsxread import M, R_ID, R_NS, PKG_REL, _text, _col  # noqa: E402,F401
 
 TESTS = []
 
@@ -84,33 +85,6 @@ BY_CATEGORY = {
 EXP_HEADER = "申报编号,支出日期,经费类别,金额,摘要,凭证号"
 
 # -- reading the workbook ------------------------------------------------------------
-
-M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-R_ID = R_NS + "id"
-PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def _text(el):
-    """The text of a shared or inline string: its <t>s, without phonetic runs (<rPh>)."""
-    if el is None:
-        return ""
-    out = []
-    for child in el:
-        if child.tag == M + "t":
-            out.append(child.text or "")
-        elif child.tag == M + "r":
-            t = child.find(M + "t")
-            out.append(t.text or "" if t is not None else "")
-    return "".join(out)
-
-
-def _col(ref):
-    n = 0
-    for ch in re.match(r"\$?([A-Z]+)", ref).group(1):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
 
 def _ref(ref):
     """'$H$12' -> (11, 7): zero-based row and column."""

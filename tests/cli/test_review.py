@@ -19,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
+from xlsxread import M, R_ID, PKG_REL, _text, _col  # noqa: E402,F401
 
 TESTS = []
 
@@ -59,32 +60,6 @@ EXPECT = {
 
 
 # -- reading the outputs ---------------------------------------------------------
-
-M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def _text(el):
-    """The text of a shared or inline string: its <t>s, without phonetic runs (<rPh>)."""
-    if el is None:
-        return ""
-    out = []
-    for child in el:
-        if child.tag == M + "t":
-            out.append(child.text or "")
-        elif child.tag == M + "r":
-            t = child.find(M + "t")
-            out.append(t.text or "" if t is not None else "")
-    return "".join(out)
-
-
-def _col(ref):
-    n = 0
-    for ch in re.match(r"[A-Z]+", ref).group(0):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
 
 def _part(target):
     """The zip entry of a relationship target of xl/workbook.xml (relative or absolute)."""
