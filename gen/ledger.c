@@ -66,18 +66,25 @@ static int S_allowed(const xh_programme *p, const char *cat)
 	return 0;
 }
 
-/* Expenditures of a project in date order, then file order. */
+/* Records of a project in date order, then file order (an undated one
+ * first). */
+static int S_by_app_date(int app_a, const xh_opt_date *da_, unsigned long row_a, int app_b,
+                         const xh_opt_date *db_, unsigned long row_b)
+{
+	if (app_a != app_b)
+		return app_a < app_b ? -1 : 1;
+	long da = da_->set ? xh_date_days(da_->d) : 0, db = db_->set ? xh_date_days(db_->d) : 0;
+	if (da != db)
+		return da < db ? -1 : 1;
+	return row_a < row_b ? -1 : row_a > row_b;
+}
+
 static int S_exp_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const xh_year *y = ctx;
 	const xh_expenditure *a = &y->expenditures[*(const size_t *)pa];
 	const xh_expenditure *b = &y->expenditures[*(const size_t *)pb];
-	if (a->application != b->application)
-		return a->application < b->application ? -1 : 1;
-	long da = a->date.set ? xh_date_days(a->date.d) : 0, db = b->date.set ? xh_date_days(b->date.d) : 0;
-	if (da != db)
-		return da < db ? -1 : 1;
-	return a->row < b->row ? -1 : a->row > b->row;
+	return S_by_app_date(a->application, &a->date, a->row, b->application, &b->date, b->row);
 }
 
 static int S_dis_cmp(const void *pa, const void *pb, void *ctx)
@@ -85,12 +92,7 @@ static int S_dis_cmp(const void *pa, const void *pb, void *ctx)
 	const xh_year *y = ctx;
 	const xh_disbursement *a = &y->disbursements[*(const size_t *)pa];
 	const xh_disbursement *b = &y->disbursements[*(const size_t *)pb];
-	if (a->application != b->application)
-		return a->application < b->application ? -1 : 1;
-	long da = a->date.set ? xh_date_days(a->date.d) : 0, db = b->date.set ? xh_date_days(b->date.d) : 0;
-	if (da != db)
-		return da < db ? -1 : 1;
-	return a->row < b->row ? -1 : a->row > b->row;
+	return S_by_app_date(a->application, &a->date, a->row, b->application, &b->date, b->row);
 }
 
 /* Allocation order: class A, B, 推广, then the review's ranking, then id. */
