@@ -288,33 +288,6 @@ static int S_class_index(const char *s, size_t n)
 	return -1;
 }
 
-/* Finds NAME.csv, NAME.xlsx or NAME.xml in the folder: NULL when none,
- * an error when more than one (which would win is not ours to guess). */
-static char *S_find(S_ck *c, const char *name, int *several)
-{
-	static const char *const ext[] = {"csv", "xlsx", "xml"};
-	char *found = NULL;
-	*several = 0;
-	for (size_t i = 0; i < 3; i++) {
-		char *p = xasprintf("%s/%s.%s", c->dir, name, ext[i]);
-		struct stat st;
-		if (stat(p, &st) == 0) {
-			if (found) {
-				xh_diag_add(c->diag, 0, "%s and %s: the same records twice; keep one",
-				            found, p);
-				c->nerr++;
-				*several = 1;
-				free(p);
-				continue;
-			}
-			found = p;
-		} else {
-			free(p);
-		}
-	}
-	return found;
-}
-
 static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path)
 {
 	size_t before = c->nerr;
@@ -719,19 +692,23 @@ xh_err xh_check_year(const char *dir, xh_diag *diag, FILE *report, size_t *nerr)
 	free(prog);
 	size_t nt;
 	const xh_rtype *types = xh_schema_types(&nt);
+	char *paths[16] = {0};
 	for (size_t i = 0; i < nt && i < 16 && stat(dir, &st) == 0; i++) {
-		static const char *const ext[] = {"csv", "xlsx", "xml"};
-		for (size_t e = 0; e < 3; e++) {
-			char *p = xasprintf("%s/%s.%s", dir, types[i].name, ext[e]);
-			c.present[i] |= stat(p, &st) == 0;
-			free(p);
+		int forms;
+		char *second;
+		paths[i] = xh_schema_file(dir, types[i].name, &forms, &second);
+		c.present[i] = forms > 0;
+		if (second) {
+			/* which would win is not ours to guess */
+			xh_diag_add(diag, 0, "%s and %s: the same records twice; keep one", paths[i], second);
+			c.nerr++;
+			free(second);
 		}
 	}
-	for (size_t i = 0; i < nt && c.dir && stat(dir, &st) == 0; i++) {
-		int several;
-		char *path = S_find(&c, types[i].name, &several);
+	for (size_t i = 0; i < nt && i < 16 && stat(dir, &st) == 0; i++) {
+		char *path = paths[i];
 		if (!path) {
-			if (!strcmp(types[i].name, "societies") && !several) {
+			if (!strcmp(types[i].name, "societies")) {
 				xh_diag_add(diag, 0, "%s/societies.csv (or .xlsx, .xml): missing", dir);
 				c.nerr++;
 			}

@@ -9,8 +9,12 @@
  */
 #include "schema.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+
+#include "util.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define REQ XH_F_REQUIRED
@@ -162,6 +166,31 @@ const xh_field *xh_schema_field(const xh_rtype *t, const char *header)
 		if (!strcasecmp(t->fields[i].id, header) || !strcmp(t->fields[i].label, header))
 			return &t->fields[i];
 	return NULL;
+}
+
+char *xh_schema_file(const char *dir, const char *name, int *forms, char **second)
+{
+	static const char *const ext[] = {"csv", "xlsx", "xml"};
+	char *found = NULL;
+	*forms = 0;
+	if (second)
+		*second = NULL;
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s/%s.%s", dir, name, ext[i]);
+		struct stat st;
+		if (stat(p, &st) != 0) {
+			free(p);
+			continue;
+		}
+		(*forms)++;
+		if (!found)
+			found = p;
+		else if (second && !*second)
+			*second = p;
+		else
+			free(p);
+	}
+	return found;
 }
 
 const char *xh_schema_type_name(xh_ftype t)

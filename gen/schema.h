@@ -55,6 +55,12 @@ const xh_rtype *xh_schema_type(const char *name);
 /* The field a header names (English id, any case, or Chinese label), or
  * NULL for an unknown column. */
 const xh_field *xh_schema_field(const xh_rtype *t, const char *header);
+/* The file of record type `name` in the year folder dir: dir/NAME.csv,
+ * .xlsx or .xml, the first that exists (a new string), or NULL.  *forms
+ * receives how many of the three exist (more than one is the checker's
+ * error: which would win is not ours to guess); second, when not NULL,
+ * the path of the second one found. */
+char *xh_schema_file(const char *dir, const char *name, int *forms, char **second);
 /* "amount (申请金额)" for messages. */
 const char *xh_schema_type_name(xh_ftype t);
 

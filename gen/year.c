@@ -16,7 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -545,21 +544,15 @@ xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag)
 	const xh_rtype *types = xh_schema_types(&nt);
 	S_appix ax = {y, NULL};
 	for (size_t i = 0; i < nt && i < 16; i++) {
-		static const char *const ext[] = {"csv", "xlsx", "xml"};
 		const char *nm = types[i].name;
 		if ((!(what & XH_YEAR_SPENDING) && (!strcmp(nm, "disbursements") || !strcmp(nm, "expenditures"))) ||
 		    (!(what & XH_YEAR_ACCEPTANCE) && !strcmp(nm, "acceptance")))
 			continue;
-		for (size_t e = 0; e < 3; e++) {
-			char *p = xasprintf("%s/%s.%s", dir, types[i].name, ext[e]);
-			struct stat st;
-			if (stat(p, &st) == 0) {
-				S_read(y, i, &types[i], p, &ax, diag);
-				free(p);
-				break;
-			}
-			free(p);
-		}
+		int forms;
+		char *p = xh_schema_file(dir, nm, &forms, NULL);
+		if (p)
+			S_read(y, i, &types[i], p, &ax, diag);
+		free(p);
 	}
 	free(ax.ix);
 	return y;
