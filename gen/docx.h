@@ -24,6 +24,12 @@
 
 typedef struct xh_doc xh_doc;
 
+/* A custom document property (docProps/custom.xml), a string. */
+typedef struct xh_prop {
+	const char *name;
+	const char *value;
+} xh_prop;
+
 xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag);
 void xh_doc_free(xh_doc *doc);
 void xh_doc_list(const xh_doc *doc, FILE *out);
@@ -32,6 +38,16 @@ void xh_doc_list(const xh_doc *doc, FILE *out);
 xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out,
                    xh_diag *diag);
 
+/* Fills doc from the root of data into memory: out gets the package's
+ * bytes (replacing what it held).  props are written as custom document
+ * properties; the template's own custom properties stay, except one of the
+ * same name, which props replace.  Returns XH_EDATA with the reasons in
+ * diag when the data does not fit the template. */
+xh_err xh_doc_render(const xh_doc *doc, const xh_data *data, const xh_prop *props,
+                     size_t nprops, xh_buf *out, xh_diag *diag);
+/* The template file's path and its SHA-256. */
+const char *xh_doc_path(const xh_doc *doc);
+const char *xh_doc_sha256(const xh_doc *doc);
 /* One document per record of data into dir, named by pattern ('{name}.docx')
  * filled from the record; jobs threads (0: one per core).  label names the
  * data file in messages. */

@@ -4,6 +4,7 @@
  * (0 done, 1 data or template error, 2 usage, 3 system failure).
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "stage.h"
 #include "ledger.h"
 #include "review.h"
 #include "year.h"
@@ -90,6 +92,56 @@ static void S_help(void)
 	}
 	printf("\nexit status: 0 done, 1 data or template error (nothing written),\n"
 	       "2 usage error, 3 system failure.\n");
+}
+
+/* The commands that work on a year folder: loaded with what they need,
+ * reviewed, then written as one stage (stage.h). */
+static xh_err S_review_cmd(const xh_year *y, const xh_review *r, const char *out, FILE *report,
+                           xh_stage **keep, xh_diag *diag)
+{
+	(void)y;
+	(void)keep;
+	return xh_review_write(r, out, report, diag);
+}
+
+static xh_err S_ledger_cmd(const xh_year *y, const xh_review *r, const char *out, FILE *report,
+                           xh_stage **keep, xh_diag *diag)
+{
+	(void)keep;
+	xh_ledger *l = xh_ledger_run(y, r);
+	xh_err e = xh_ledger_write(l, out, report, diag);
+	xh_ledger_free(l);
+	return e;
+}
+
+typedef struct {
+	const char *name;
+	unsigned what;      /* XH_YEAR_* records to load besides the basic ones */
+	xh_stage_cmd fn;
+} S_ycmd;
+
+static const S_ycmd S_ycmds[] = {
+	{"review", 0, S_review_cmd},
+	{"ledger", XH_YEAR_SPENDING, S_ledger_cmd},
+};
+
+static const S_ycmd *S_year_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof(S_ycmds) / sizeof(S_ycmds[0]); i++)
+		if (!strcmp(S_ycmds[i].name, name))
+			return &S_ycmds[i];
+	return NULL;
+}
+
+/* A short message for S_fail_usage, in a static buffer. */
+static const char *S_msg(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
 }
 
 static int S_fail_usage(const char *msg)
@@ -194,6 +246,7 @@ int main(int argc, char **argv)
 	}
 
 	int rc;
+	const S_ycmd *yc;
 	xh_diag diag = {0};
 	if (!strcmp(cmd, "tags")) {
 		if (npos != 2) {
@@ -224,37 +277,28 @@ int main(int argc, char **argv)
 		rc = S_report(&diag, e, 0);
 		if (fclose(stdout) != 0 && rc == XH_OK)
 			rc = XH_ESYS;
-	} else if (!strcmp(cmd, "review") || !strcmp(cmd, "ledger")) {
-		int ledger = cmd[0] == 'l';
+	} else if ((yc = S_year_cmd(cmd)) != NULL) {
 		if (npos != 2) {
-			rc = S_fail_usage(ledger ? "ledger: expected DIR, a programme year folder"
-			                         : "review: expected DIR, a programme year folder");
+			rc = S_fail_usage(S_msg("%s: expected DIR, a programme year folder", cmd));
 			goto done;
 		}
 		if (!out) {
-			rc = S_fail_usage(ledger ? "ledger: -o OUT is required" : "review: -o OUT is required");
+			rc = S_fail_usage(S_msg("%s: -o OUT is required", cmd));
 			goto done;
 		}
 		if (pattern || jobs || allow_missing || delims) {
-			rc = S_fail_usage(ledger ? "ledger takes only -o OUT" : "review takes only -o OUT");
+			rc = S_fail_usage(S_msg("%s takes only -o OUT", cmd));
 			goto done;
 		}
-		xh_year *y = xh_year_load(pos[1], ledger ? XH_YEAR_SPENDING : 0, &diag);
+		xh_year *y = xh_year_load(pos[1], yc->what, &diag);
 		if (!y) {
 			rc = S_report(&diag, XH_EDATA, 1);
 			goto done;
 		}
-		/* the ledger stands on the review's proposed list when the year
-		 * has no decisions */
+		/* every year command stands on the review: the selection, and
+		 * the ledger's approved list when the year has no decisions */
 		xh_review *r = xh_review_run(y);
-		xh_err e;
-		if (ledger) {
-			xh_ledger *l = xh_ledger_run(y, r);
-			e = xh_ledger_write(l, out, stdout, &diag);
-			xh_ledger_free(l);
-		} else {
-			e = xh_review_write(r, out, stdout, &diag);
-		}
+		xh_err e = yc->fn(y, r, out, stdout, NULL, &diag);
 		xh_review_free(r);
 		xh_year_free(y);
 		rc = S_report(&diag, e, 1);

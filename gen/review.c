@@ -502,3 +502,25 @@ void xh_review_free(xh_review *r)
 	free(r->order);
 	free(r);
 }
+
+/* ---- eligibility of a society on its own (the pack) ---- */
+
+#define NSOCIETY_RULES 10 /* V-0 … V-4, the first rules of S_rules */
+
+int xh_review_society_eligible(const xh_year *y, size_t i, char **why)
+{
+	xh_finding f[NSOCIETY_RULES] = {{0}};
+	S_society(y, &y->societies[i], f);
+	xh_buf b = XH_BUF_INIT;
+	for (size_t k = 0; k < NSOCIETY_RULES; k++) {
+		if (f[k].v == XH_V_VETO)
+			xh_buf_printf(&b, "%s%s %s：%s", b.len ? "；" : "", S_rules[k].id, S_rules[k].title,
+			              f[k].reason);
+		free(f[k].reason);
+	}
+	int ok = b.len == 0;
+	if (why)
+		*why = ok ? NULL : xh_buf_detach(&b);
+	xh_buf_free(&b);
+	return ok;
+}

@@ -81,6 +81,11 @@ void xh_review_free(xh_review *r);
 const char *xh_verdict_name(xh_verdict v);     /* 通过, 提示, 不通过, 一票否决 */
 const char *xh_selection_name(xh_selection s); /* 拟立项, … */
 
+/* Is society i eligible to apply this year?  Applies the society's rules
+ * (V-0 … V-4 and the other society rules) and counts only the vetoes, as
+ * the pack does (实施方案 四(二)5): 1 when none applies, else 0 with *why
+ * (when why is not NULL) a new string naming each veto and its reason. */
+int xh_review_society_eligible(const xh_year *y, size_t i, char **why);
 /* review_out.c: writes OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv
  * (each to a temporary name, renamed when complete) and the text report to
  * report. */

@@ -422,6 +422,8 @@ def main(argv):
     ap.add_argument("--unit-asan", action="append", default=[])
     ap.add_argument("--fuzz", action="append", default=[])
     ap.add_argument("--only", default=None, help="comma-separated groups: " + ",".join(GROUPS))
+    ap.add_argument("--module", default=None,
+                    help="cli: run only tests/cli/test_NAME.py modules whose name contains this")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
     if a.only:
@@ -442,6 +444,8 @@ def main(argv):
     # every tests/cli/test_*.py module with a run(ctx); test_cli.py first
     cli_py = sorted(glob.glob(os.path.join(HERE, "cli", "test_*.py")),
                     key=lambda f: (os.path.basename(f) != "test_cli.py", f))
+    if a.module:
+        cli_py = [f for f in cli_py if a.module in os.path.basename(f)]
     spec_py = os.path.join(HERE, "spec", "runner.py")
     produced = []
 

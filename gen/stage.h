@@ -1,0 +1,110 @@
+/*
+ * stage.h — what every stage of a programme year shares (pack, review,
+ * notice, ledger, accept): where its templates come from, where its
+ * outputs go, and the provenance every output carries.
+ *
+ * A stage writes into OUT/<year>/<name>/ (SCHEMA.md "Output of a year").
+ * Every file goes first to a hidden temporary name in that folder; nothing
+ * of the earlier output is touched until xh_stage_commit(), which renames
+ * every new file into place, removes the files an earlier run of the same
+ * stage wrote that this run did not (a society no longer eligible loses
+ * its form), and fsyncs the files and the folder once.  A stage freed
+ * without a commit removes its temporaries: the previous complete output
+ * stays as it was (CONVENTIONS.md "Files").
+ *
+ * Templates are looked up in DIR/templates/ (staff-edited copies), then in
+ * $XHGEN_TEMPLATES, then in the installed share folder, then in the
+ * checkout's templates/ beside the executable.
+ *
+ * Provenance: every DOCX a stage writes carries custom document properties
+ *   xhgen.version          XH_VERSION
+ *   xhgen.year             the programme year
+ *   xhgen.stage            "pack", "notice", …
+ *   xhgen.record           the source record's id ("" for a document of the
+ *                          whole year)
+ *   xhgen.inputs_sha256    SHA-256 over the year's input files (their names
+ *                          and SHA-256, in a fixed order)
+ *   xhgen.template         the template's file name
+ *   xhgen.template_sha256  the template file's SHA-256
+ * plus what the caller adds (the pack marker).  Every XLSX gets the same
+ * through xh_stage_xlsx_props().
+ *
+ * The stage keeps the list of what it wrote (name, SHA-256, size) for the
+ * manifest of `xhgen run`.
+ */
+#ifndef XH_STAGE_H
+#define XH_STAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "docx.h"
+#include "hash.h"
+#include "util.h"
+#include "xh.h"
+#include "year.h"
+
+typedef struct xh_stage xh_stage;
+
+typedef struct xh_stage_file {
+	char *name;                 /* file name inside the stage folder */
+	char sha256[XH_SHA256_HEX];
+	unsigned long long size;
+	char *template_name;        /* the template it was filled from, or NULL */
+} xh_stage_file;
+
+/* Starts stage `name` of year y under out: creates OUT/<year>/<name>/ and
+ * removes temporaries a killed earlier run left there.  NULL (with the
+ * reason in diag) when the folder cannot be made. */
+xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh_diag *diag);
+/* Renames everything written into place; XH_ESYS when that fails. */
+xh_err xh_stage_commit(xh_stage *s, xh_diag *diag);
+/* Frees the stage; without a commit, its temporaries are removed. */
+void xh_stage_free(xh_stage *s);
+
+/* OUT/<year>/<name> */
+const char *xh_stage_dir(const xh_stage *s);
+/* The SHA-256 over the year's inputs (see above). */
+const char *xh_stage_inputs_sha256(const xh_stage *s);
+
+/* Finds template `file` ("公示.docx") as above and compiles it; NULL with
+ * the reasons (or "not found in …" listing the places looked in). */
+xh_doc *xh_stage_template(xh_stage *s, const char *file, xh_diag *diag);
+
+/* Fills doc (a template from xh_stage_template) with data's root into the
+ * stage file `name`, with the provenance properties for record (the source
+ * record's id, or "" for a document of the whole year) and nextra more.
+ * `name` comes from data (a society's name): it is refused as a data error
+ * when it holds '/', '\\', "..", a control character, or is empty. */
+xh_err xh_stage_docx(xh_stage *s, const xh_doc *doc, const char *name, const xh_data *data,
+                     const char *record, const xh_prop *extra, size_t nextra, xh_diag *diag);
+/* Writes n bytes as the stage file `name` (a CSV, an HTML page, a zip). */
+xh_err xh_stage_bytes(xh_stage *s, const char *name, const void *p, size_t n, xh_diag *diag);
+/* For a file a library writes itself (libxlsxwriter): the temporary path
+ * to give it, owned by the stage.  Call xh_stage_done() when the library
+ * has closed the file successfully. */
+const char *xh_stage_tmp(xh_stage *s, const char *name);
+xh_err xh_stage_done(xh_stage *s, const char *name, xh_diag *diag);
+/* The provenance properties of a workbook, for
+ * workbook_set_custom_property_string(); n gets the count.  The array and
+ * its strings belong to the stage. */
+const xh_prop *xh_stage_props(xh_stage *s, const char *record, size_t *n);
+
+/* What has been written so far, in the order written; the stage owns it. */
+const xh_stage_file *xh_stage_files(const xh_stage *s, size_t *n);
+
+/* The signature of a year command that writes documents (pack, notice,
+ * accept; main.c's table runs them): y is loaded with what the command
+ * asked for, r is the review of y (selection and eligibility).  Writes its
+ * outputs under out and one line per finding a person must see to report
+ * (stdout).  With keep set, the committed stage is handed back to the
+ * caller (run's manifest) instead of freed. */
+struct xh_review;
+typedef xh_err (*xh_stage_cmd)(const xh_year *y, const struct xh_review *r, const char *out,
+                               FILE *report, xh_stage **keep, xh_diag *diag);
+
+/* A file name from data: NULL when it is fine, else why not ("contains
+ * '/'", …). */
+const char *xh_stage_bad_name(const char *name);
+
+#endif
