@@ -242,7 +242,7 @@ class Bench:
         os.makedirs(ydir, exist_ok=True)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         for f in ("programme.xml", "societies.xml", "applications.csv"):
-            shutil.copy(os.path.join(root, "input", f), ydir)
+            shutil.copy(os.path.join(root, "tests", "fixtures", "year2026", f), ydir)
         apps = []
         with open(os.path.join(ydir, "applications.csv"), encoding="utf-8-sig") as fh:
             for line in fh.read().splitlines()[1:]:
@@ -260,11 +260,12 @@ class Bench:
         return ydir
 
     def ledger_year(self, rows):
-        """A year folder for `xhgen ledger`: input/ (programme, societies, applications, budget
-        lines, scores, calendar, disbursements) with an expenditures.csv of ROWS rows spread
-        over the applications input/'s review proposes (from `xhgen review`'s 拟立项名单.csv).
+        """A year folder for `xhgen ledger`: tests/fixtures/year2026/ (the 2026 sample year the
+        benchmark was defined on: programme, societies, applications, budget lines, scores,
+        calendar, disbursements) with an expenditures.csv of ROWS rows spread over the
+        applications its review proposes (from `xhgen review`'s 拟立项名单.csv).
         Every value is valid; each row is dated in its project's period, on one of its budget
-        lines, and the amounts stay within what input/ pays, so the rules flag only the planted
+        lines, and the amounts stay within what that year pays, so the rules flag only the planted
         rows: every 50th (2 %, like the XlsxWriter peer's data) breaks one rule in turn (a
         forbidden description, a category not allowed, one not in the budget, a date outside
         the period)."""
@@ -278,7 +279,7 @@ class Bench:
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         for f in ("programme.xml", "societies.xml", "applications.csv", "budget_lines.csv",
                   "scores.csv", "calendar.csv", "disbursements.csv"):
-            shutil.copy(os.path.join(root, "input", f), ydir)
+            shutil.copy(os.path.join(root, "tests", "fixtures", "year2026", f), ydir)
         rv = os.path.join(self.work, "ledger-year-review")
         shutil.rmtree(rv, ignore_errors=True)
         subprocess.run([self.xhgen, "review", ydir, "-o", rv], capture_output=True, check=True)
@@ -292,7 +293,7 @@ class Bench:
         def date(text):   # 2026-06-01, 2026/6/1, 2026.6.1, 2026年6月1日
             return datetime.date(*map(int, re.findall(r"\d+", text)[:3]))
 
-        def fen(text):    # 50000, 50,000.00, 5万元, ¥50,000 (input/'s forms of money)
+        def fen(text):    # 50000, 50,000.00, 5万元, ¥50,000 (year2026's forms of money)
             t = re.sub(r"[,，¥￥元\s]", "", text)
             wan = t.endswith("万")
             v = round(float(t.rstrip("万")) * (1000000 if wan else 100))
