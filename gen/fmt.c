@@ -823,3 +823,18 @@ int xh_score_parse(const char *s, size_t n, int *tenths, const char **why)
 	*tenths = v;
 	return 0;
 }
+
+xh_date xh_date_add_days(xh_date d, long n)
+{
+	return xh_date_from_days(xh_date_days(d) + n);
+}
+
+void xh_date_cn_range(xh_buf *b, xh_date from, xh_date to)
+{
+	xh_date_cn(b, from);
+	xh_buf_adds(b, "至");
+	if (to.y == from.y)
+		xh_buf_printf(b, "%d月%d日", to.m, to.d);
+	else
+		xh_date_cn(b, to);
+}

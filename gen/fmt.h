@@ -58,10 +58,16 @@ int xh_date_valid(xh_date d);
 long xh_date_days(xh_date d);
 xh_date xh_date_from_days(long days);
 int xh_date_weekday(xh_date d);            /* 0 = Monday … 6 = Sunday */
+/* d moved by n days (n may be negative). */
+xh_date xh_date_add_days(xh_date d, long n);
 
 void xh_date_iso(xh_buf *b, xh_date d);    /* 2025-11-30 */
 void xh_date_cn(xh_buf *b, xh_date d);     /* 2025年11月30日 */
 void xh_date_cn_upper(xh_buf *b, xh_date d); /* 二〇二五年十一月三十日 */
+/* A range as documents write it (DOMAIN.md §4.3): "2025年4月27日至5月6日";
+ * the end keeps its year when it is in another year ("2025年12月29日至
+ * 2026年1月5日"). */
+void xh_date_cn_range(xh_buf *b, xh_date from, xh_date to);
 
 /* "12", full-width digits; rejected "12.5", "十二", signs other than a
  * leading '-'. */

@@ -833,6 +833,45 @@ static void test_mask(void)
 	}
 }
 
+/* ---- date arithmetic and ranges (the notice's publicity period) ---- */
+
+static void test_date_range(void)
+{
+	static const struct {
+		xh_date d;
+		long n;
+		xh_date want;
+	} add[] = {
+		{{2025, 4, 27}, 9, {2025, 5, 6}},
+		{{2025, 12, 26}, 9, {2026, 1, 4}},
+		{{2024, 2, 28}, 1, {2024, 2, 29}},
+		{{2025, 2, 28}, 1, {2025, 3, 1}},
+		{{2026, 1, 1}, -1, {2025, 12, 31}},
+		{{2025, 5, 6}, 0, {2025, 5, 6}},
+	};
+	for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++) {
+		xh_date r = xh_date_add_days(add[i].d, add[i].n);
+		CHECK(NAME("date_add_days %d-%d-%d %+ld = %d-%d-%d (got %d-%d-%d)", add[i].d.y, add[i].d.m,
+			   add[i].d.d, add[i].n, add[i].want.y, add[i].want.m, add[i].want.d, r.y, r.m, r.d),
+		      r.y == add[i].want.y && r.m == add[i].want.m && r.d == add[i].want.d);
+	}
+	static const struct {
+		xh_date a, b;
+		const char *want;
+	} rng[] = {
+		{{2025, 4, 27}, {2025, 5, 6}, "2025年4月27日至5月6日"},
+		{{2025, 9, 26}, {2025, 10, 9}, "2025年9月26日至10月9日"},
+		{{2025, 12, 26}, {2026, 1, 4}, "2025年12月26日至2026年1月4日"},
+		{{2026, 5, 11}, {2026, 5, 11}, "2026年5月11日至5月11日"},
+	};
+	for (size_t i = 0; i < sizeof(rng) / sizeof(rng[0]); i++) {
+		xh_buf b = XH_BUF_INIT;
+		xh_date_cn_range(&b, rng[i].a, rng[i].b);
+		CHECK_STR(NAME("date_cn_range %s", rng[i].want), xh_buf_cstr(&b), rng[i].want);
+		xh_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	test_money_parse();
@@ -848,5 +887,6 @@ int main(void)
 	test_int_bool();
 	test_credit_code();
 	test_mask();
+	test_date_range();
 	return h_done();
 }
