@@ -13,6 +13,7 @@
  *   the amount in figures): "五万"
  */
 #include "check.h"
+#include "i18n.h"
 #include "fmt.h"
 #include "rows.h"
 #include "schema.h"
@@ -131,11 +132,11 @@ static void S_err(S_ck *c, const char *path, const xh_row *row, const xh_field *
 	if (row) {
 		xh_buf_printf(&m, ":%lu", row->row);
 		if (row->line != row->row)
-			xh_buf_printf(&m, " (line %lu)", row->line);
+			xh_buf_printf(&m, _(" (line %lu)"), row->line);
 	}
 	if (f)
 		xh_buf_printf(&m, ": %s (%s)", f->id, f->label);
-	xh_buf_printf(&m, ": %s", what);
+	xh_buf_printf(&m, ": %s", gettext(what));
 	if (v) {
 		if (n > 120)
 			n = 120;

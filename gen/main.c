@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "i18n.h"
 #include "stage.h"
 #include "ledger.h"
 #include "review.h"
@@ -146,9 +147,9 @@ static const char *S_msg(const char *fmt, ...)
 
 static int S_fail_usage(const char *msg)
 {
-	fprintf(stderr, "xhgen: %s\n", msg);
+	fprintf(stderr, "xhgen: %s\n", gettext(msg));
 	S_usage(stderr);
-	fprintf(stderr, "Try 'xhgen --help' for more information.\n");
+	fprintf(stderr, _("Try 'xhgen --help' for more information.\n"));
 	return XH_EUSAGE;
 }
 
@@ -157,9 +158,11 @@ static int S_report(xh_diag *diag, xh_err rc, int nothing_written)
 	for (size_t i = 0; i < diag->n; i++)
 		fprintf(stderr, "xhgen: %s\n", diag->msg[i]);
 	if (rc != XH_OK) {
-		if (diag->n > 1 || rc == XH_EDATA)
-			fprintf(stderr, "xhgen: %zu error%s%s\n", diag->n, diag->n == 1 ? "" : "s",
-			        nothing_written ? ", nothing written" : "");
+		if (diag->n > 1 || rc == XH_EDATA) {
+			fputs("xhgen: ", stderr);
+			fprintf(stderr, ngettext("%zu error", "%zu errors", diag->n), diag->n);
+			fputs(nothing_written ? _(", nothing written\n") : "\n", stderr);
+		}
 	}
 	return rc;
 }
@@ -174,6 +177,7 @@ int main(int argc, char **argv)
 	 * of killing us half-way: the failure is reported and cleaned up. */
 	signal(SIGXFSZ, SIG_IGN);
 	xmlInitParser();
+	xh_i18n_init();
 
 	struct option lopts[NOPTS + 1];
 	char shortopts[32] = "+";
@@ -279,15 +283,15 @@ int main(int argc, char **argv)
 			rc = XH_ESYS;
 	} else if ((yc = S_year_cmd(cmd)) != NULL) {
 		if (npos != 2) {
-			rc = S_fail_usage(S_msg("%s: expected DIR, a programme year folder", cmd));
+			rc = S_fail_usage(S_msg(_("%s: expected DIR, a programme year folder"), cmd));
 			goto done;
 		}
 		if (!out) {
-			rc = S_fail_usage(S_msg("%s: -o OUT is required", cmd));
+			rc = S_fail_usage(S_msg(_("%s: -o OUT is required"), cmd));
 			goto done;
 		}
 		if (pattern || jobs || allow_missing || delims) {
-			rc = S_fail_usage(S_msg("%s takes only -o OUT", cmd));
+			rc = S_fail_usage(S_msg(_("%s takes only -o OUT"), cmd));
 			goto done;
 		}
 		xh_year *y = xh_year_load(pos[1], yc->what, &diag);

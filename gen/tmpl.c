@@ -13,6 +13,7 @@
  *   op     one instruction of the compiled program.
  */
 #include "tmpl.h"
+#include "i18n.h"
 #include "filter.h"
 #include "xmlsafe.h"
 
@@ -423,12 +424,7 @@ static void S_err(xh_tmpl *t, uint32_t para, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *m;
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	m = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(m, (size_t)n + 1, fmt, ap);
+	char *m = xvasprintf(gettext(fmt), ap); /* fmt is a message id (i18n.h) */
 	va_end(ap);
 	xh_diag_add(t->diag, para, "%s: paragraph %u: %s", t->where, para, m);
 	free(m);

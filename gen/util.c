@@ -2,6 +2,7 @@
  * util.c — see util.h.
  */
 #include "util.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,8 +69,9 @@ char *xvasprintf(const char *fmt, va_list ap)
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
+	/* the format is the message id of its translation (i18n.h) */
 	va_start(ap, fmt);
-	char *p = xvasprintf(fmt, ap);
+	char *p = xvasprintf(gettext(fmt), ap);
 	va_end(ap);
 	return p;
 }
