@@ -2,19 +2,22 @@
  * docx.c — see docx.h.
  */
 #include "docx.h"
+#include "hash.h"
 #include "opc.h"
+#include "stage.h"
+#include "xmlsafe.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/tree.h>
 #include <zip.h>
 
 /* 1980-01-01 00:00:00, the first time a zip entry can carry.  The process
@@ -40,6 +43,12 @@ typedef struct {
 	xh_tmpl *t;       /* NULL: copied unchanged */
 } S_part;
 
+/* A custom property of the template, kept when a document gets its own. */
+typedef struct {
+	char *name, *fmtid, *link; /* link: linkTarget, or NULL */
+	char *value;               /* the value element(s) as XML */
+} S_kept;
+
 struct xh_doc {
 	xh_pkg *pkg;
 	S_part *parts;    /* by zip index */
@@ -47,7 +56,253 @@ struct xh_doc {
 	xh_tmpl_opts opts;
 	char **order;     /* template parts in message order */
 	size_t norder;
+	char *path;
+	char sha256[XH_SHA256_HEX];
+	/* Custom properties (xh_doc_render), prepared once: the parts that
+	 * change (NULL: the template's is right as it is), where they are, and
+	 * the template's own properties.  A template whose package parts
+	 * cannot be patched still fills without properties: prep_err holds
+	 * why, reported when properties are asked for. */
+	zip_int64_t ct_idx, rels_idx, custom_idx; /* -1: not in the template */
+	xh_buf ct_new, rels_new;
+	char *custom_part;                         /* "docProps/custom.xml" */
+	S_kept *kept;
+	size_t nkept;
+	xh_diag prep_err;
 };
+
+#define XH_NS_CT "http://schemas.openxmlformats.org/package/2006/content-types"
+#define XH_NS_PKGREL "http://schemas.openxmlformats.org/package/2006/relationships"
+#define XH_NS_CUSTOM "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+#define XH_NS_VT "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+#define XH_REL_CUSTOM "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+#define XH_CT_CUSTOM "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+#define XH_FMTID "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+#define XH_XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
+
+static int S_is(const xmlNode *n, const char *ns, const char *local)
+{
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, local) && n->ns &&
+	       n->ns->href && !strcmp((const char *)n->ns->href, ns);
+}
+
+static char *S_attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	char *s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static void S_dump(xmlDoc *x, xh_buf *out)
+{
+	xmlChar *mem = NULL;
+	int size = 0;
+	xmlDocDumpMemoryEnc(x, &mem, &size, "UTF-8");
+	out->len = 0;
+	if (mem && size > 0)
+		xh_buf_add(out, mem, (size_t)size);
+	xmlFree(mem);
+}
+
+/* _rels/.rels: where the custom properties are, and the relationship to
+ * them when there is none. */
+static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
+{
+	xh_buf b = XH_BUF_INIT;
+	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0)
+		return;
+	char *where = xasprintf("%s: %s", doc->path, name);
+	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
+	free(where);
+	xh_buf_free(&b);
+	if (!x)
+		return;
+	xmlNode *root = xmlDocGetRootElement(x);
+	int found = 0;
+	size_t nrel = 0;
+	for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+		if (!S_is(c, XH_NS_PKGREL, "Relationship"))
+			continue;
+		nrel++;
+		char *type = S_attr(c, "Type"), *target = S_attr(c, "Target");
+		char *mode = S_attr(c, "TargetMode");
+		if (!found && type && !strcmp(type, XH_REL_CUSTOM) && target && !mode) {
+			const char *t = target[0] == '/' ? target + 1 : target;
+			if (!*t || strstr(t, "..") || strchr(t, '\\')) {
+				xh_diag_add(diag, 0, "%s: _rels/.rels: custom properties at \"%s\"",
+				            doc->path, target);
+			} else {
+				free(doc->custom_part);
+				doc->custom_part = xstrdup(t);
+				found = 1;
+			}
+		}
+		free(type);
+		free(target);
+		free(mode);
+	}
+	if (root && S_is(root, XH_NS_PKGREL, "Relationships") && !found) {
+		/* an Id no other relationship has */
+		char id[32];
+		for (size_t k = nrel + 1;; k++) {
+			snprintf(id, sizeof(id), "rId%zu", k);
+			int used = 0;
+			for (xmlNode *c = root->children; c && !used; c = c->next) {
+				char *v = c->type == XML_ELEMENT_NODE ? S_attr(c, "Id") : NULL;
+				used = v && !strcmp(v, id);
+				free(v);
+			}
+			if (!used)
+				break;
+		}
+		xmlNode *r = xmlNewChild(root, root->ns, (const xmlChar *)"Relationship", NULL);
+		xmlNewProp(r, (const xmlChar *)"Id", (const xmlChar *)id);
+		xmlNewProp(r, (const xmlChar *)"Type", (const xmlChar *)XH_REL_CUSTOM);
+		xmlNewProp(r, (const xmlChar *)"Target", (const xmlChar *)doc->custom_part);
+		S_dump(x, &doc->rels_new);
+	} else if (!found) {
+		xh_diag_add(diag, 0, "%s: %s: not a relationships part", doc->path, name);
+	}
+	xmlFreeDoc(x);
+}
+
+/* [Content_Types].xml: the override for the custom properties part. */
+static void S_prep_ct(xh_doc *doc, const char *name, xh_diag *diag)
+{
+	xh_buf b = XH_BUF_INIT;
+	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0)
+		return;
+	char *where = xasprintf("%s: %s", doc->path, name);
+	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
+	free(where);
+	xh_buf_free(&b);
+	if (!x)
+		return;
+	xmlNode *root = xmlDocGetRootElement(x);
+	if (!root || !S_is(root, XH_NS_CT, "Types")) {
+		xh_diag_add(diag, 0, "%s: %s: not a content types part", doc->path, name);
+		xmlFreeDoc(x);
+		return;
+	}
+	char *part = xasprintf("/%s", doc->custom_part);
+	xmlNode *over = NULL;
+	for (xmlNode *c = root->children; c && !over; c = c->next) {
+		char *pn = S_is(c, XH_NS_CT, "Override") ? S_attr(c, "PartName") : NULL;
+		if (pn && !strcasecmp(pn, part))
+			over = c;
+		free(pn);
+	}
+	if (!over) {
+		over = xmlNewChild(root, root->ns, (const xmlChar *)"Override", NULL);
+		xmlNewProp(over, (const xmlChar *)"PartName", (const xmlChar *)part);
+		xmlNewProp(over, (const xmlChar *)"ContentType", (const xmlChar *)XH_CT_CUSTOM);
+		S_dump(x, &doc->ct_new);
+	} else {
+		char *ct = S_attr(over, "ContentType");
+		if (!ct || strcmp(ct, XH_CT_CUSTOM)) {
+			xmlSetProp(over, (const xmlChar *)"ContentType", (const xmlChar *)XH_CT_CUSTOM);
+			S_dump(x, &doc->ct_new);
+		}
+		free(ct);
+	}
+	free(part);
+	xmlFreeDoc(x);
+}
+
+/* One element as XML that stands on its own (its namespaces declared),
+ * the vt: declaration that custom.xml's root carries left out. */
+static void S_node_xml(xmlNode *n, xh_buf *out)
+{
+	xmlDoc *tmp = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNode *copy = xmlDocCopyNode(n, tmp, 1);
+	if (!copy) {
+		xmlFreeDoc(tmp);
+		return;
+	}
+	xmlDocSetRootElement(tmp, copy);
+	xmlDOMWrapReconcileNamespaces(NULL, copy, 0);
+	xmlBuffer *xb = xmlBufferCreate();
+	xmlNodeDump(xb, tmp, copy, 0, 0);
+	const char *s = (const char *)xmlBufferContent(xb);
+	static const char vtdecl[] = " xmlns:vt=\"" XH_NS_VT "\"";
+	const char *d = strncmp(s, "<vt:", 4) ? NULL : strstr(s, vtdecl);
+	const char *gt = strchr(s, '>');
+	if (d && gt && d < gt) {
+		xh_buf_add(out, s, (size_t)(d - s));
+		xh_buf_adds(out, d + strlen(vtdecl));
+	} else {
+		xh_buf_adds(out, s);
+	}
+	xmlBufferFree(xb);
+	xmlFreeDoc(tmp);
+}
+
+/* The template's own custom properties. */
+static void S_prep_custom(xh_doc *doc, xh_diag *diag)
+{
+	xh_buf b = XH_BUF_INIT;
+	if (xh_pkg_read(doc->pkg, doc->custom_part, &b, diag) != 0)
+		return;
+	char *where = xasprintf("%s: %s", doc->path, doc->custom_part);
+	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
+	free(where);
+	xh_buf_free(&b);
+	if (!x)
+		return;
+	xmlNode *root = xmlDocGetRootElement(x);
+	if (!root || !S_is(root, XH_NS_CUSTOM, "Properties")) {
+		xh_diag_add(diag, 0, "%s: %s: not a custom properties part", doc->path, doc->custom_part);
+		xmlFreeDoc(x);
+		return;
+	}
+	size_t cap = 0;
+	for (xmlNode *c = root->children; c; c = c->next) {
+		if (!S_is(c, XH_NS_CUSTOM, "property"))
+			continue;
+		char *name = S_attr(c, "name");
+		if (!name)
+			continue; /* no name: nothing can refer to it */
+		XH_GROW(doc->kept, cap, doc->nkept + 1);
+		S_kept *k = &doc->kept[doc->nkept++];
+		k->name = name;
+		k->fmtid = S_attr(c, "fmtid");
+		k->link = S_attr(c, "linkTarget");
+		xh_buf v = XH_BUF_INIT;
+		for (xmlNode *e = c->children; e; e = e->next)
+			if (e->type == XML_ELEMENT_NODE)
+				S_node_xml(e, &v);
+		k->value = v.data ? xh_buf_detach(&v) : xstrdup("");
+	}
+	xmlFreeDoc(x);
+}
+
+static void S_prep_props(xh_doc *doc)
+{
+	zip_t *za = xh_pkg_zip(doc->pkg);
+	xh_diag *diag = &doc->prep_err;
+	doc->custom_part = xstrdup("docProps/custom.xml");
+	doc->rels_idx = zip_name_locate(za, "_rels/.rels", 0);
+	doc->ct_idx = zip_name_locate(za, "[Content_Types].xml", 0);
+	if (doc->rels_idx < 0 || doc->ct_idx < 0) {
+		xh_diag_add(diag, 0, "%s: no %s", doc->path,
+		            doc->rels_idx < 0 ? "_rels/.rels" : "[Content_Types].xml");
+		return;
+	}
+	S_prep_rels(doc, "_rels/.rels", diag);
+	if (diag->n)
+		return;
+	S_prep_ct(doc, "[Content_Types].xml", diag);
+	doc->custom_idx = zip_name_locate(za, doc->custom_part, 0);
+	if (doc->custom_idx >= 0 && !diag->n) {
+		if (doc->parts[doc->custom_idx].t)
+			xh_diag_add(diag, 0, "%s: %s holds tags", doc->path, doc->custom_part);
+		else
+			S_prep_custom(doc, diag);
+	}
+}
 
 xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag)
 {
@@ -62,6 +317,8 @@ xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag
 	}
 	xh_doc *doc = xcalloc(1, sizeof(*doc));
 	doc->pkg = pkg;
+	doc->path = xstrdup(path);
+	doc->ct_idx = doc->rels_idx = doc->custom_idx = -1;
 	doc->opts = *opts;
 	doc->order = order;
 	doc->norder = norder;
@@ -91,11 +348,26 @@ xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag
 			doc->parts[idx].t = t;
 	}
 	xh_buf_free(&xml);
+	if (!bad && xh_sha256_file(path, doc->sha256) != 0) {
+		xh_diag_add(diag, 0, "%s: cannot read: %s", path, strerror(errno));
+		bad = 1;
+	}
 	if (bad) {
 		xh_doc_free(doc);
 		return NULL;
 	}
+	S_prep_props(doc);
 	return doc;
+}
+
+const char *xh_doc_path(const xh_doc *doc)
+{
+	return doc->path;
+}
+
+const char *xh_doc_sha256(const xh_doc *doc)
+{
+	return doc->sha256;
 }
 
 void xh_doc_free(xh_doc *doc)
@@ -111,6 +383,18 @@ void xh_doc_free(xh_doc *doc)
 		free(doc->order[i]);
 	free(doc->order);
 	xh_pkg_close(doc->pkg);
+	for (size_t i = 0; i < doc->nkept; i++) {
+		free(doc->kept[i].name);
+		free(doc->kept[i].fmtid);
+		free(doc->kept[i].link);
+		free(doc->kept[i].value);
+	}
+	free(doc->kept);
+	free(doc->custom_part);
+	xh_buf_free(&doc->ct_new);
+	xh_buf_free(&doc->rels_new);
+	xh_diag_free(&doc->prep_err);
+	free(doc->path);
 	free(doc);
 }
 
@@ -225,16 +509,44 @@ static void S_check(const xh_doc *doc, const S_binds *bs, const xh_data *d, xh_v
  * libzip deflates them, the others copied still compressed from src (this
  * thread's handle on the template).  Returns XH_EDATA when a part failed
  * to render (its errors then collected by S_check), XH_ESYS otherwise. */
+/* With custom set (xh_doc_render), the package gets it as its custom
+ * properties part, in place of the template's or at the end, and the
+ * content types and package relationships prepared for it. */
+static int S_add(zip_t *za, const char *name, zip_source_t *zs, int deflate)
+{
+	zip_int64_t idx = zip_file_add(za, name, zs, ZIP_FL_ENC_UTF_8);
+	if (idx < 0) {
+		zip_source_free(zs);
+		return -1;
+	}
+	if (deflate)
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, XH_DEFLATE_LEVEL);
+	zip_file_set_mtime(za, (zip_uint64_t)idx, XH_ZIP_TIME, 0);
+	/* every entry a plain file, whatever the template carried */
+	zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+	                                 (zip_uint32_t)0100644 << 16);
+	return 0;
+}
+
 static xh_err S_build(const xh_doc *doc, zip_t *src, zip_t *za, const S_binds *bs,
-                      const xh_data *d, xh_vref scope, xh_diag *diag, uint64_t key,
-                      const char *prefix)
+                      const xh_data *d, xh_vref scope, const xh_buf *custom, xh_diag *diag,
+                      uint64_t key, const char *prefix)
 {
 	S_src *srcs = xcalloc((size_t)doc->nparts + 1, sizeof(*srcs));
 	xh_diag quiet = {0}; /* errors are collected by S_check, once */
 	xh_err rc = XH_OK;
 	for (zip_int64_t i = 0; i < doc->nparts && rc == XH_OK; i++) {
 		zip_source_t *zs;
-		if (doc->parts[i].t) {
+		const xh_buf *mem = NULL;
+		if (custom && i == doc->custom_idx)
+			mem = custom;
+		else if (custom && i == doc->ct_idx && doc->ct_new.len)
+			mem = &doc->ct_new;
+		else if (custom && i == doc->rels_idx && doc->rels_new.len)
+			mem = &doc->rels_new;
+		if (mem) {
+			zs = zip_source_buffer(za, mem->data, mem->len, 0);
+		} else if (doc->parts[i].t) {
 			S_src *s = &srcs[i];
 			*s = (S_src){doc->parts[i].t, d, bs->b[i], scope, &quiet, key, prefix, NULL, 0, {0}};
 			zip_error_init(&s->err);
@@ -246,18 +558,13 @@ static xh_err S_build(const xh_doc *doc, zip_t *src, zip_t *za, const S_binds *b
 			rc = XH_ESYS;
 			break;
 		}
-		zip_int64_t idx = zip_file_add(za, doc->parts[i].name, zs, ZIP_FL_ENC_UTF_8);
-		if (idx < 0) {
-			zip_source_free(zs);
+		if (S_add(za, doc->parts[i].name, zs, mem || doc->parts[i].t) != 0)
 			rc = XH_ESYS;
-			break;
-		}
-		if (doc->parts[i].t)
-			zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, XH_DEFLATE_LEVEL);
-		zip_file_set_mtime(za, (zip_uint64_t)idx, XH_ZIP_TIME, 0);
-		/* every entry a plain file, whatever the template carried */
-		zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-		                                 (zip_uint32_t)0100644 << 16);
+	}
+	if (rc == XH_OK && custom && doc->custom_idx < 0) {
+		zip_source_t *zs = zip_source_buffer(za, custom->data, custom->len, 0);
+		if (!zs || S_add(za, doc->custom_part, zs, 1) != 0)
+			rc = XH_ESYS;
 	}
 	if (rc == XH_OK && zip_close(za) == 0) {
 		za = NULL;
@@ -296,15 +603,13 @@ static xh_err S_write_file(const xh_doc *doc, zip_t *src, const S_binds *bs, con
 		zip_error_fini(&ze);
 		return XH_ESYS;
 	}
-	return S_build(doc, src, za, bs, d, scope, diag, 0, "");
+	return S_build(doc, src, za, bs, d, scope, NULL, diag, 0, "");
 }
 
-/* One document built in memory and written to path with one write: a merge
- * makes many small files, and libzip's own file output would cost dozens
- * of system calls each. */
-static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
-                          xh_vref scope, const char *path, xh_diag *diag, uint64_t key,
-                          const char *prefix, xh_buf *scratch)
+/* One document built in memory into out. */
+static xh_err S_render_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
+                           xh_vref scope, const xh_buf *custom, xh_diag *diag, uint64_t key,
+                           const char *prefix, xh_buf *scratch)
 {
 	zip_error_t ze;
 	zip_error_init(&ze);
@@ -319,7 +624,7 @@ static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, cons
 	}
 	zip_error_fini(&ze);
 	zip_source_keep(mem);
-	xh_err rc = S_build(doc, src, za, bs, d, scope, diag, key, prefix);
+	xh_err rc = S_build(doc, src, za, bs, d, scope, custom, diag, key, prefix);
 	if (rc == XH_OK) {
 		zip_stat_t st;
 		scratch->len = 0;
@@ -338,6 +643,17 @@ static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, cons
 			xh_diag_add(diag, key, "%scannot read back the document", prefix);
 	}
 	zip_source_free(mem);
+	return rc;
+}
+
+/* One document built in memory and written to path with one write: a merge
+ * makes many small files, and libzip's own file output would cost dozens
+ * of system calls each. */
+static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, const xh_data *d,
+                          xh_vref scope, const char *path, xh_diag *diag, uint64_t key,
+                          const char *prefix, xh_buf *scratch)
+{
+	xh_err rc = S_render_mem(doc, src, bs, d, scope, NULL, diag, key, prefix, scratch);
 	if (rc != XH_OK)
 		return rc;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -383,6 +699,103 @@ xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out, xh_d
 		}
 		free(dir);
 	}
+	return rc;
+}
+
+/* Text for custom.xml: valid UTF-8 without control characters (XML 1.0
+ * cannot carry most of them, and Word would turn the others into spaces). */
+static const char *S_bad_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return "contains a control character";
+	if (!xh_utf8_valid(s, strlen(s)))
+		return "is not valid UTF-8";
+	return NULL;
+}
+
+/* docProps/custom.xml: the template's properties that props do not name,
+ * then props (of two with the same name, the later), pid from 2 up.
+ * Word compares property names without regard to case, so do we. */
+static xh_err S_custom_xml(const xh_doc *doc, const xh_prop *props, size_t nprops, xh_buf *out,
+                           xh_diag *diag)
+{
+	xh_err rc = XH_OK;
+	for (size_t i = 0; i < nprops; i++) {
+		const char *why = !props[i].name || !*props[i].name ? "has no name"
+		                  : S_bad_text(props[i].name);
+		if (why) {
+			xh_diag_add(diag, 0, "custom property name \"%s\" %s",
+			            props[i].name ? props[i].name : "", why);
+			rc = XH_EDATA;
+		} else if (!props[i].value || (why = S_bad_text(props[i].value))) {
+			xh_diag_add(diag, 0, "custom property %s: value %s", props[i].name,
+			            why ? why : "is missing");
+			rc = XH_EDATA;
+		}
+	}
+	if (rc != XH_OK)
+		return rc;
+	out->len = 0;
+	xh_buf_adds(out, XH_XML_DECL "<Properties xmlns=\"" XH_NS_CUSTOM "\" xmlns:vt=\"" XH_NS_VT "\">");
+	unsigned pid = 2;
+	for (size_t k = 0; k < doc->nkept; k++) {
+		const S_kept *p = &doc->kept[k];
+		int replaced = 0;
+		for (size_t i = 0; i < nprops && !replaced; i++)
+			replaced = !strcasecmp(props[i].name, p->name);
+		if (replaced)
+			continue;
+		xh_buf_adds(out, "<property fmtid=\"");
+		const char *f = p->fmtid ? p->fmtid : XH_FMTID;
+		xh_buf_add_xml(out, f, strlen(f), 1);
+		xh_buf_printf(out, "\" pid=\"%u\" name=\"", pid++);
+		xh_buf_add_xml(out, p->name, strlen(p->name), 1);
+		if (p->link) {
+			xh_buf_adds(out, "\" linkTarget=\"");
+			xh_buf_add_xml(out, p->link, strlen(p->link), 1);
+		}
+		xh_buf_adds(out, "\">");
+		xh_buf_adds(out, p->value);
+		xh_buf_adds(out, "</property>");
+	}
+	for (size_t i = 0; i < nprops; i++) {
+		int later = 0;
+		for (size_t j = i + 1; j < nprops && !later; j++)
+			later = !strcasecmp(props[i].name, props[j].name);
+		if (later)
+			continue;
+		xh_buf_printf(out, "<property fmtid=\"" XH_FMTID "\" pid=\"%u\" name=\"", pid++);
+		xh_buf_add_xml(out, props[i].name, strlen(props[i].name), 1);
+		xh_buf_adds(out, "\"><vt:lpwstr>");
+		xh_buf_add_xml(out, props[i].value, strlen(props[i].value), 0);
+		xh_buf_adds(out, "</vt:lpwstr></property>");
+	}
+	xh_buf_adds(out, "</Properties>");
+	return XH_OK;
+}
+
+xh_err xh_doc_render(const xh_doc *doc, const xh_data *data, const xh_prop *props,
+                     size_t nprops, xh_buf *out, xh_diag *diag)
+{
+	xh_buf custom = XH_BUF_INIT;
+	if (nprops) {
+		if (doc->prep_err.n) {
+			for (size_t i = 0; i < doc->prep_err.n; i++)
+				xh_diag_add(diag, 0, "%s (no custom properties can be added)",
+				            doc->prep_err.msg[i]);
+			return XH_EDATA;
+		}
+		xh_err rc = S_custom_xml(doc, props, nprops, &custom, diag);
+		if (rc != XH_OK)
+			return rc;
+	}
+	S_binds bs;
+	S_binds_init(&bs, doc, data);
+	xh_err rc = S_render_mem(doc, xh_pkg_zip(doc->pkg), &bs, data, xh_data_root(data),
+	                         nprops ? &custom : NULL, diag, 0, "", out);
+	S_binds_free(&bs);
+	xh_buf_free(&custom);
 	return rc;
 }
 
@@ -485,86 +898,20 @@ typedef struct {
 	xh_err rc;
 } S_job;
 
-static char *S_tmpname(const char *dir, size_t i)
-{
-	return xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
-}
-
-/* XHGEN_STOP_AFTER=N kills the process (SIGKILL, as a crash or a power cut
- * would) right after the N-th document is written under its temporary
- * name: tests use it to show that the output folder then still holds the
- * previous complete output (CONVENTIONS.md: deterministic kill points). */
-static void S_stop_point(void)
-{
-	static long limit = -1;
-	static long count;
-	if (limit < 0) {
-		const char *e = getenv("XHGEN_STOP_AFTER");
-		long v = e ? strtol(e, NULL, 10) : 0;
-		__atomic_store_n(&limit, v > 0 ? v : 0, __ATOMIC_SEQ_CST);
-	}
-	if (limit > 0 && __atomic_add_fetch(&count, 1, __ATOMIC_SEQ_CST) >= limit)
-		raise(SIGKILL);
-}
-
-/* Temporary files of a merge that was killed: .xhgen-PID-N.tmp whose
- * process is gone.  They hold complete documents that never got their
- * names; the next merge into the folder removes them. */
-static void S_remove_stale(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		long pid;
-		size_t idx;
-		char tail[8];
-		if (sscanf(e->d_name, ".xhgen-%ld-%zu.%4s", &pid, &idx, tail) != 3 || strcmp(tail, "tmp"))
-			continue;
-		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char *p = xasprintf("%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	closedir(d);
-}
-
 static void *S_worker(void *arg)
 {
 	S_job *j = arg;
 	for (size_t k = (size_t)j->id; k < j->nfill && j->rc != XH_ESYS; k += (size_t)j->jobs) {
 		size_t i = j->first + k;
-		char *tmp = S_tmpname(j->dir, i);
+		char *tmp = xh_stage_tmpname(j->dir, i);
 		xh_err rc = S_write_mem(j->doc, j->zsrc, j->bs, j->src->data[k], j->src->rec[k], tmp,
 		                        &j->diag, i + 1, j->src->where[k], &j->scratch);
 		free(tmp);
 		if (rc == XH_OK)
-			S_stop_point();
+			xh_stage_stop_point();
 		if (rc != XH_OK && j->rc != XH_ESYS)
 			j->rc = rc;
 	}
-	return NULL;
-}
-
-/* A file name from data must stay inside the output folder (CONVENTIONS.md
- * "Files"). */
-static const char *S_bad_filename(const char *s)
-{
-	if (!*s)
-		return "is empty";
-	if (strchr(s, '/') || strchr(s, '\\'))
-		return "contains a slash";
-	if (strstr(s, ".."))
-		return "contains \"..\"";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7F)
-			return "contains a control character";
-	if (!xh_utf8_valid(s, strlen(s)))
-		return "is not valid UTF-8";
-	if (strlen(s) > 255)
-		return "is longer than 255 bytes";
 	return NULL;
 }
 
@@ -600,7 +947,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 		} else {
 			names[n] = xh_pattern_fill(pattern, &doc->opts, src->data[0], src->rec[0], diag,
 			                           n + 1, src->where[0]);
-			const char *why = names[n] ? S_bad_filename(names[n]) : NULL;
+			const char *why = names[n] ? xh_stage_bad_name(names[n]) : NULL;
 			if (!names[n]) {
 				bad = 1;
 			} else if (why) {
@@ -640,7 +987,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 		rc = XH_ESYS;
 	}
 	if (rc == XH_OK)
-		S_remove_stale(dir);
+		xh_stage_remove_stale(dir);
 	if (rc == XH_OK && src->rewind(src, diag) != 0)
 		rc = XH_EDATA;
 	size_t done = 0; /* records rendered into temporary files */
@@ -706,7 +1053,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 	size_t renamed = 0;
 	if (rc == XH_OK) {
 		for (; renamed < n; renamed++) {
-			char *tmp = S_tmpname(dir, renamed);
+			char *tmp = xh_stage_tmpname(dir, renamed);
 			char *final = xasprintf("%s/%s", dir, names[renamed]);
 			int r = rename(tmp, final);
 			if (r != 0)
@@ -731,7 +1078,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 	/* whatever was not renamed goes (a failed batch may have written part
 	 * of its slots, so every name up to the end of the batch) */
 	for (size_t i = renamed; i < n && i < done + src->nslots; i++) {
-		char *tmp = S_tmpname(dir, i);
+		char *tmp = xh_stage_tmpname(dir, i);
 		unlink(tmp);
 		free(tmp);
 	}

@@ -104,7 +104,18 @@ typedef xh_err (*xh_stage_cmd)(const xh_year *y, const struct xh_review *r, cons
                                FILE *report, xh_stage **keep, xh_diag *diag);
 
 /* A file name from data: NULL when it is fine, else why not ("contains
- * '/'", …). */
+ * a slash", …): empty, '/', '\\', "..", a control character, not UTF-8,
+ * longer than 255 bytes. */
 const char *xh_stage_bad_name(const char *name);
+
+/* What stages and xh_doc_merge() share about temporaries. */
+/* DIR/.xhgen-PID-I.tmp, a new string: the I-th temporary of this process. */
+char *xh_stage_tmpname(const char *dir, size_t i);
+/* Removes the temporaries in dir of processes that are gone (a killed
+ * run): complete files that never got their names. */
+void xh_stage_remove_stale(const char *dir);
+/* XHGEN_STOP_AFTER=N: SIGKILL this process right after the N-th output file
+ * is complete under its temporary name (kill tests). */
+void xh_stage_stop_point(void);
 
 #endif
