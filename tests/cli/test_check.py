@@ -5,9 +5,13 @@ XML records) and checks what xhgen says about it: every problem on its own line,
 file, the spreadsheet row (and the physical line when a quoted field held line breaks), the
 field with its Chinese label, and the value.
 """
+import csv
+import io
 import os
 import shutil
 import sys
+import zipfile
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -16,6 +20,7 @@ import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
 
 TESTS = []
+XM = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def test(fn):
@@ -64,10 +69,34 @@ def societies_csv():
 
 @test
 def t_check_sample_year(ctx, d):
-    p = ctx.xh("check", os.path.join(ROOT, "input"))
+    # input/ is written by tests/fixtures/mkyear.py; the counts come from its records
+    inp = os.path.join(ROOT, "input")
+    p = ctx.xh("check", inp)
     check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.err[:600]))
     check("no problems found" in p.out, "stdout: %r" % p.out[:300])
-    check("societies.xml: 16 rows" in p.out, "no row count for societies: %r" % p.out[:400])
+    nsoc = len(ET.parse(os.path.join(inp, "societies.xml")).getroot().findall("society"))
+    check(nsoc >= 50, "the sample year has only %d societies" % nsoc)
+    check("societies.xml: %d rows (XML)" % nsoc in p.out, "no row count for societies: %r" % p.out[:400])
+    # the forms staff keep: GB18030 applications, XLSX budget lines, payments and acceptance
+    raw = open(os.path.join(inp, "applications.csv"), "rb").read()
+    check(not raw.startswith(b"\xef\xbb\xbf"), "applications.csv has a UTF-8 BOM")
+    try:
+        raw.decode("utf-8")
+        check(False, "applications.csv is UTF-8, not GB18030")
+    except UnicodeDecodeError:
+        pass
+    napps = len(list(csv.reader(io.StringIO(raw.decode("gb18030"), newline="")))) - 1
+    check("applications.csv: %d rows (GB18030)" % napps in p.out, "applications: %r" % p.out[:600])
+    for name in ("budget_lines", "disbursements", "acceptance"):
+        with zipfile.ZipFile(os.path.join(inp, name + ".xlsx")) as z:
+            sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        n = len([r for r in sheet.iter(XM + "row")]) - 1
+        check("%s.xlsx: %d rows (XLSX)" % (name, n) in p.out, "%s: %r" % (name, p.out[:600]))
+    for name, enc in (("scores", "UTF-8 with BOM"), ("expenditures", "UTF-8"), ("ineligible", "UTF-8"),
+                      ("calendar", "UTF-8")):
+        with open(os.path.join(inp, name + ".csv"), encoding="utf-8-sig", newline="") as f:
+            n = len(list(csv.reader(f))) - 1
+        check("%s.csv: %d rows (%s)" % (name, n, enc) in p.out, "%s: %r" % (name, p.out[:600]))
 
 
 @test

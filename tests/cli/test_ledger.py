@@ -435,10 +435,10 @@ def check_formulas(book, name):
 class Ledger:
     """One run of `xhgen ledger`: the process, the workbook, the exception lines."""
 
-    def __init__(self, ctx, ydir, out, timeout=None):
+    def __init__(self, ctx, ydir, out, timeout=None, year=None):
         self.p = ctx.xh("ledger", ydir, "-o", out, timeout=timeout)
         check(self.p.returncode == 0, "ledger exit %d: %s" % (self.p.returncode, self.p.err[:800]))
-        self.path = os.path.join(out, BOOK)
+        self.path = os.path.join(out, year, "ledger", "资金台账.xlsx") if year else os.path.join(out, BOOK)
         check(os.path.isfile(self.path), "no %s; OUT has %r" % (self.path, listing(out)))
         self.out = out
 
@@ -451,7 +451,8 @@ class Ledger:
         """{(file, row): line} of the stdout lines naming a record file's row; a row named twice fails."""
         got = {}
         for line in self.p.out.splitlines():
-            m = re.search(r"(?:^|[/\\])(expenditures|disbursements)\.csv:(\d+)(?: \(line \d+\))?:", line)
+            m = re.search(r"(?:^|[/\\])(expenditures|disbursements)\.(?:csv|xlsx|xml):(\d+)(?: \(line \d+\))?:",
+                          line)
             if m:
                 k = (m.group(1), int(m.group(2)))
                 check(k not in got, "%s:%d reported twice:\n%s" % (k[0], k[1], self.p.out[:2000]))
@@ -781,17 +782,88 @@ def t_ledger_invalid_records(ctx, d):
     check(not listing(out), "written under OUT: %r" % listing(out))
 
 
+def _serial(v):
+    """An XLSX date cell's serial number (or a date as text) -> datetime.date."""
+    import datetime
+    if re.match(r"^\d+(\.\d+)?$", v):
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(v)))
+    return datetime.date(*map(int, re.findall(r"\d+", v)[:3]))
+
+
 @test
 def t_ledger_sample_year(ctx, d):
-    lg = Ledger(ctx, os.path.join(ROOT, "input"), os.path.join(d, "out"))
+    # input/ (tests/fixtures/mkyear.py): which rows break which rule, worked out from the
+    # records and the review's oracle, against the rows the ledger reports
+    from test_review import sample_year_oracle, xlsx_sheets, _fen
+    inp = os.path.join(ROOT, "input")
+    _, sel, prop, year = sample_year_oracle(inp)
+    apps = {}
+    with open(os.path.join(inp, "applications.csv"), encoding="gb18030", newline="") as f:
+        for r in csv.DictReader(f):
+            apps[r["申报编号"]] = (_serial(r["开始日期"]), _serial(r["结束日期"]))
+    prog = ET.parse(os.path.join(inp, "programme.xml")).getroot()
+    cats = [c.text for c in prog.iter("category")]
+    forbidden = [p.text for p in prog.iter("pattern")]
+    budgeted = {}
+    rows = list(xlsx_sheets(os.path.join(inp, "budget_lines.xlsx")).values())[0]
+    for r in rows[1:]:
+        budgeted.setdefault(r[0], set()).add(r[1])
+    want = {}
+    paid, npay = {}, {}
+    rows = list(xlsx_sheets(os.path.join(inp, "disbursements.xlsx")).values())[0]
+    order = sorted(range(1, len(rows)), key=lambda i: (rows[i][0], _serial(rows[i][1]), i))
+    for i in order:
+        aid, amount = rows[i][0], _fen(rows[i][2])
+        if aid not in prop:
+            want[("disbursements", i + 1)] = "未获批准"
+            continue
+        npay[aid] = npay.get(aid, 0) + 1
+        paid[aid] = paid.get(aid, 0) + amount
+        if npay[aid] > 1:
+            want[("disbursements", i + 1)] = "重复拨付"
+        elif paid[aid] > prop[aid]:
+            want[("disbursements", i + 1)] = "超过核定金额"
+    with open(os.path.join(inp, "expenditures.csv"), encoding="utf-8-sig", newline="") as f:
+        exp = list(csv.DictReader(f))
+    spent = {}
+    for i in sorted(range(len(exp)), key=lambda i: (exp[i]["申报编号"], _serial(exp[i]["支出日期"]), i)):
+        e, row = exp[i], i + 2
+        aid, cat, day = e["申报编号"], e["经费类别"], _serial(e["支出日期"])
+        why = []
+        if any(re.search(p, "%s %s" % (cat, e["摘要"])) for p in forbidden):
+            why.append("禁止性支出")
+        if cat not in cats:
+            why.append("不在允许范围")
+        if aid not in prop:
+            why.append("项目未获批准")
+        else:
+            if cat in cats and cat not in budgeted.get(aid, set()):
+                why.append("不在项目预算中")
+            if not apps[aid][0] <= day <= apps[aid][1]:
+                why.append("不在项目实施周期内")
+            spent[aid] = spent.get(aid, 0) + _fen(e["金额"])
+            if spent[aid] > paid.get(aid, 0):
+                why.append("累计支出超过已拨付金额")
+        if why:
+            want[("expenditures", row)] = why
+    kinds = ["禁止性支出", "不在允许范围", "项目未获批准", "不在项目预算中", "不在项目实施周期内",
+             "累计支出超过已拨付金额"]
+    for k in kinds:
+        check(any(k in w for w in want.values()), "the sample year plants no expense that is %s" % k)
+    for k in ("重复拨付", "超过核定金额"):
+        check(k in want.values(), "the sample year plants no payment that is %s" % k)
+    lg = Ledger(ctx, inp, os.path.join(d, "out"), year=str(year))
+    got = lg.exceptions()
+    check(sorted(got) == sorted(want), "reported rows %r, the records say %r" % (sorted(got), sorted(want)))
+    for k, w in want.items():
+        for part in ([w] if isinstance(w, str) else w):
+            check(part in got.get(k, ""), "%s:%d: %r does not say %s" % (k[0], k[1], got.get(k), part))
     b = lg.book()
-    check(lg.exceptions(), "the sample year has rule-breaking rows but none is reported: %r" % lg.p.out[:400])
     for name in ("资金分配", "分类汇总"):
         check_formulas(b, name)
-    with open(os.path.join(ROOT, "input", "expenditures.csv"), encoding="utf-8-sig", newline="") as f:
-        n = len(list(csv.reader(f))) - 1
-    _, rows, _ = expense_rows(b)
-    check(len(rows) == n, "支出 has %d vouchers, expenditures.csv %d rows" % (len(rows), n))
+    _, vouchers, _ = expense_rows(b)
+    check(len(vouchers) == len(exp), "支出 has %d vouchers, expenditures.csv %d rows" % (len(vouchers), len(exp)))
+    check(sorted(vouchers) == sorted(e["凭证号"] for e in exp), "支出 vouchers differ from expenditures.csv")
 
 
 # -- hostile descriptions ------------------------------------------------------------

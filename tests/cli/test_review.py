@@ -553,21 +553,146 @@ def t_review_data_error(ctx, d):
     check(not listing(out), "written under OUT: %r" % listing(out))
 
 
+# -- the sample year input/ (tests/fixtures/mkyear.py), against an oracle of the rules --------
+
+def _fen(text):
+    """Money as the sample year writes it (50,000.00, 5万元, ¥45,000, an XLSX number) -> 分."""
+    from decimal import Decimal
+    t = re.sub(r"[,，¥￥元\s]", "", text)
+    v = Decimal(t[:-1]) * 10000 if t.endswith("万") else Decimal(t)
+    return int(v * 100)
+
+
+def _date(text):
+    """2025-06-01, 2025/6/1, 2025.6.1, 2025年6月1日 -> (y, m, d)."""
+    return tuple(map(int, re.findall(r"\d+", text)[:3]))
+
+
+def sample_year_oracle(inp):
+    """What the rules of gen/review.c (its header comment and the rules sheet) say about input/,
+    worked out here from the records alone: ({application: {rule: verdict}}, {application:
+    selection}, {application: proposed 分}, year)."""
+    prog = ET.parse(os.path.join(inp, "programme.xml")).getroot()
+    year = int(prog.findtext("year"))
+    cap = {c.tag: _fen(c.text) for c in prog.find("caps")}
+    cbudget = {c.tag: _fen(c.text) for c in prog.find("class_budgets")}
+    budget = _fen(prog.findtext("budget"))
+    pass10 = int(round(float(prog.findtext("pass_score")) * 10))
+    min_exp = int(prog.findtext("min_experts"))
+    limit = int(prog.findtext("absence_limit"))
+    deadline = _date(prog.findtext("dates/application_deadline"))
+    acc_deadline = _date(prog.findtext("dates/acceptance_deadline"))
+    cats = [c.text for c in prog.iter("category")]
+    forbidden = [p.text for p in prog.iter("pattern")]
+    industries = [i.text for i in prog.iter("industry")]
+    socs = {s.findtext("id"): {c.tag: (c.text or "") for c in s} for s in
+            ET.parse(os.path.join(inp, "societies.xml")).getroot().findall("society")}
+    with open(os.path.join(inp, "ineligible.csv"), encoding="utf-8-sig", newline="") as f:
+        inel = {r["学会编号"] for r in csv.DictReader(f) if int(r["年度"]) == year - 1}
+    with open(os.path.join(inp, "applications.csv"), encoding="gb18030", newline="") as f:
+        apps = list(csv.DictReader(f))
+    lines = {}
+    rows = list(xlsx_sheets(os.path.join(inp, "budget_lines.xlsx")).values())[0]
+    head = rows[0]
+    for r in rows[1:]:
+        r = dict(zip(head, r))
+        lines.setdefault(r["申报编号"], []).append((r["经费类别"], _fen(r["金额"]), r.get("说明", "")))
+    scores = {}
+    with open(os.path.join(inp, "scores.csv"), encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            scores.setdefault(r["申报编号"], []).append(int(round(float(r["评分"]) * 10)))
+    yes = lambda v: v in ("true", "是", "1", "Y")
+    verdicts, sel, prop = {}, {}, {}
+    ranked = []
+    for a in apps:
+        s = socs[a["学会编号"]]
+        v = dict.fromkeys(RULES, "通过")
+        if a["学会编号"] in inel:
+            v["V-0"] = "一票否决"
+        if s["party_org"] == "无":
+            v["V-2"] = "一票否决"
+        if int(s["party_quarters"]) < 4:
+            v["E-04"] = "不通过"
+        if not yes(s["party_four_haves"]):
+            v["E-05"] = "不通过"
+        if not yes(s["council_complete"]):
+            v["E-07"] = "不通过"
+        ey, em, ed = _date(s["last_election"])
+        if (ey + int(s["term_years"]), em, ed) < deadline and not yes(s["election_extension"]):
+            v["V-1a"] = "一票否决"
+        if not (yes(s["office"]) and yes(s["independent_accounts"])):
+            v["E-09"] = "不通过"
+        v["V-1b"] = {"合格": "通过", "不合格": "一票否决"}.get(s["inspection"], "不通过")
+        if yes(s["violation"]):
+            v["V-3"] = "一票否决"
+        if int(s["absences"]) >= limit:
+            v["V-4"] = "一票否决"
+        amount = _fen(a["申请金额"])
+        if amount > cap[a["类别"]]:
+            v["P-01"] = "提示"
+        bl = lines.get(a["申报编号"], [])
+        if not bl or sum(x for _, x, _ in bl) != amount:
+            v["P-02"] = "不通过"
+        if any(c not in cats for c, _, _ in bl):
+            v["P-03"] = "不通过"
+        if any(re.search(p, "%s %s" % (c, n)) for c, _, n in bl for p in forbidden):
+            v["P-04"] = "不通过"
+        st, en = _date(a["开始日期"]), _date(a["结束日期"])
+        if st[0] != year or en[0] != year or st > en or en > acc_deadline:
+            v["P-05"] = "不通过"
+        if _date(a["提交日期"]) > deadline:
+            v["P-06"] = "不通过"
+        if a["材料齐全"] != "是":
+            v["P-07"] = "不通过"
+        if a["材料真实"] != "是":
+            v["P-08"] = "不通过"
+        aid = a["申报编号"]
+        verdicts[aid] = v
+        sc = scores.get(aid, [])
+        if any(x in ("不通过", "一票否决") for x in v.values()):
+            sel[aid] = "形式审查未通过"
+        elif len(sc) < min_exp:
+            sel[aid] = "评分专家不足"
+        elif sum(sc) < pass10 * len(sc):
+            sel[aid] = "未达合格分"
+        else:
+            from fractions import Fraction
+            ranked.append((-Fraction(sum(sc), len(sc)), s["industry"] not in industries,
+                           _date(a["提交日期"]), aid, a["类别"], min(amount, cap[a["类别"]])))
+    total, by_class = 0, {}
+    for *_, aid, cls, want in sorted(ranked):
+        if total + want > budget or (cls in cbudget and by_class.get(cls, 0) + want > cbudget[cls]):
+            sel[aid] = "经费不足未资助"
+            continue
+        total += want
+        by_class[cls] = by_class.get(cls, 0) + want
+        sel[aid], prop[aid] = "拟立项", want
+    return verdicts, sel, prop, year
+
+
 @test
 def t_review_sample_year(ctx, d):
     inp = os.path.join(ROOT, "input")
-    rv = Review(ctx, inp, os.path.join(d, "out"))
+    verdicts, sel, prop, year = sample_year_oracle(inp)
+    # the sample year plants every kind of result (tests/fixtures/mkyear.py, input/README.md)
+    for kind in SELECTIONS:
+        check(kind in sel.values(), "the sample year has no application that is %s" % kind)
+    for rid in RULES:
+        if rid != "P-08":
+            check(any(v[rid] != "通过" for v in verdicts.values()), "the sample year breaks no %s" % rid)
+    for rid in ("V-0", "V-1a", "V-1b", "V-2", "V-3", "V-4"):
+        check(any(v[rid] == "一票否决" for v in verdicts.values()), "no veto by %s" % rid)
+    rv = Review(ctx, inp, os.path.join(d, "out"), year=str(year))
     check(rv.p.out.strip(), "no report on stdout")
-    check(rv.csv, "the sample year proposes nothing")
-    with open(os.path.join(inp, "applications.csv"), encoding="utf-8-sig", newline="") as f:
-        ids = {r["申报编号"] for r in csv.DictReader(f)}
-    for r in rv.csv:
-        check(r["申报编号"] in ids, "unknown application %r" % r)
-        check(rv.sel(r["申报编号"]) == "拟立项", "%s in the CSV but %s" % (r["申报编号"], rv.sel(r["申报编号"])))
-    prop = [aid for aid in rv.rank if rv.sel(aid) == "拟立项"]
-    check(sorted(prop) == sorted(r["申报编号"] for r in rv.csv), "CSV %r vs sheet %r" % (rv.csv, prop))
-    total = sum(int(r["拟资助金额"].replace(".", "")) for r in rv.csv)
-    check(0 < total <= 60000000, "proposed %d fen against a budget of 600,000.00" % total)
+    check(sorted(rv.review) == sorted(verdicts), "形式审查 lists %r" % sorted(rv.review))
+    cols = rule_columns(rv.head)
+    for aid, v in sorted(verdicts.items()):
+        for rid in RULES:
+            got = rv.review[aid][cols[rid]]
+            check(got == v[rid], "%s %s: %r, the records say %r" % (aid, rid, got, v[rid]))
+        check(rv.sel(aid) == sel[aid], "%s: %s, the records say %s" % (aid, rv.sel(aid), sel[aid]))
+    got = {r["申报编号"]: int(r["拟资助金额"].replace(".", "")) for r in rv.csv}
+    check(got == prop, "拟立项名单.csv %r, the records say %r" % (got, prop))
 
 
 def run(ctx):
