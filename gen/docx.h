@@ -42,7 +42,17 @@ xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out,
  * bytes (replacing what it held).  props are written as custom document
  * properties; the template's own custom properties stay, except one of the
  * same name, which props replace.  Returns XH_EDATA with the reasons in
- * diag when the data does not fit the template. */
+ * diag when the data does not fit the template.
+ *
+ * docProps/custom.xml then holds the template's remaining properties (their
+ * value types kept), then props as strings (vt:lpwstr), pid from 2 up;
+ * names compare without regard to case, as Word does, and of two props of
+ * one name the later wins.  The part takes the place of the template's, or
+ * comes last; its content type and package relationship are added when
+ * the template lacks them (prepared once, by xh_doc_compile).  A name or
+ * value with a control character or bad UTF-8 is XH_EDATA.  With nprops 0
+ * the package is what xh_doc_fill() writes.  One thread at a time per doc,
+ * as xh_doc_fill(). */
 xh_err xh_doc_render(const xh_doc *doc, const xh_data *data, const xh_prop *props,
                      size_t nprops, xh_buf *out, xh_diag *diag);
 /* The template file's path and its SHA-256. */

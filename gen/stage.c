@@ -230,20 +230,21 @@ static size_t S_new_entry(xh_stage *s, const char *name)
 
 /* Entry i is complete under its temporary name: into the list of files. */
 static void S_done(xh_stage *s, size_t i, const char *sha, unsigned long long size,
-                   const char *template_name)
+                   const xh_doc *doc)
 {
 	XH_GROW(s->files, s->capfiles, s->nfiles + 1);
 	xh_stage_file *f = &s->files[s->nfiles];
 	f->name = xstrdup(s->names[i]);
 	memcpy(f->sha256, sha, XH_SHA256_HEX);
 	f->size = size;
-	f->template_name = template_name ? xstrdup(template_name) : NULL;
+	f->template_name = doc ? xstrdup(S_base(xh_doc_path(doc))) : NULL;
+	memcpy(f->template_sha256, doc ? xh_doc_sha256(doc) : "", doc ? XH_SHA256_HEX : 1);
 	s->ent[i].done = 1;
 	s->ent[i].file = s->nfiles++;
 }
 
 static xh_err S_write(xh_stage *s, const char *name, const void *p, size_t n,
-                      const char *template_name, xh_diag *diag)
+                      const xh_doc *doc, xh_diag *diag)
 {
 	const char *why = S_bad(s, name);
 	if (why) {
@@ -271,7 +272,7 @@ static xh_err S_write(xh_stage *s, const char *name, const void *p, size_t n,
 	}
 	char sha[XH_SHA256_HEX];
 	xh_sha256_hex(p, n, sha);
-	S_done(s, i, sha, n, template_name);
+	S_done(s, i, sha, n, doc);
 	xh_stage_stop_point();
 	return XH_OK;
 }
@@ -352,7 +353,12 @@ xh_err xh_stage_docx(xh_stage *s, const xh_doc *doc, const char *name, const xh_
 	free(all);
 	if (rc != XH_OK)
 		return rc;
-	return S_write(s, name, s->scratch.data, s->scratch.len, S_base(xh_doc_path(doc)), diag);
+	return S_write(s, name, s->scratch.data, s->scratch.len, doc, diag);
+}
+
+const xh_buf *xh_stage_last_docx(const xh_stage *s)
+{
+	return &s->scratch;
 }
 
 /* ---- templates ---- */

@@ -26,8 +26,9 @@
  *                          and SHA-256, in a fixed order)
  *   xhgen.template         the template's file name
  *   xhgen.template_sha256  the template file's SHA-256
- * plus what the caller adds (the pack marker).  Every XLSX gets the same
- * through xh_stage_xlsx_props().
+ * plus what the caller adds (the pack marker), in this order (a later
+ * property of the same name replaces an earlier one).  Every XLSX gets the
+ * same but the template's two through xh_stage_props().
  *
  * The stage keeps the list of what it wrote (name, SHA-256, size) for the
  * manifest of `xhgen run`.
@@ -51,13 +52,17 @@ typedef struct xh_stage_file {
 	char sha256[XH_SHA256_HEX];
 	unsigned long long size;
 	char *template_name;        /* the template it was filled from, or NULL */
+	char template_sha256[XH_SHA256_HEX]; /* that template file's, or "" */
 } xh_stage_file;
 
 /* Starts stage `name` of year y under out: creates OUT/<year>/<name>/ and
  * removes temporaries a killed earlier run left there.  NULL (with the
- * reason in diag) when the folder cannot be made. */
+ * reason in diag) when the folder cannot be made or an input file cannot
+ * be read for the inputs' hash (both XH_ESYS).  y must outlive the stage. */
 xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh_diag *diag);
-/* Renames everything written into place; XH_ESYS when that fails. */
+/* Renames everything written into place, removes the plain files that are
+ * not hidden and that this run did not write (the folder is the stage's;
+ * hidden files and subfolders stay), syncs once; XH_ESYS when that fails. */
 xh_err xh_stage_commit(xh_stage *s, xh_diag *diag);
 /* Frees the stage; without a commit, its temporaries are removed. */
 void xh_stage_free(xh_stage *s);
@@ -68,14 +73,18 @@ const char *xh_stage_dir(const xh_stage *s);
 const char *xh_stage_inputs_sha256(const xh_stage *s);
 
 /* Finds template `file` ("公示.docx") as above and compiles it; NULL with
- * the reasons (or "not found in …" listing the places looked in). */
+ * the reasons (or "template F not found; looked in …" listing the places):
+ * a data error, exit 1.  The first place that has the file wins, even when
+ * that file is broken.  The caller frees it with xh_doc_free(). */
 xh_doc *xh_stage_template(xh_stage *s, const char *file, xh_diag *diag);
 
 /* Fills doc (a template from xh_stage_template) with data's root into the
  * stage file `name`, with the provenance properties for record (the source
  * record's id, or "" for a document of the whole year) and nextra more.
  * `name` comes from data (a society's name): it is refused as a data error
- * when it holds '/', '\\', "..", a control character, or is empty. */
+ * when xh_stage_bad_name() refuses it, when it starts with a dot, or when
+ * the stage has written that name already.  The same holds for the names
+ * of xh_stage_bytes() and xh_stage_tmp() (which returns NULL). */
 xh_err xh_stage_docx(xh_stage *s, const xh_doc *doc, const char *name, const xh_data *data,
                      const char *record, const xh_prop *extra, size_t nextra, xh_diag *diag);
 /* Writes n bytes as the stage file `name` (a CSV, an HTML page, a zip). */
@@ -89,6 +98,11 @@ xh_err xh_stage_done(xh_stage *s, const char *name, xh_diag *diag);
  * workbook_set_custom_property_string(); n gets the count.  The array and
  * its strings belong to the stage. */
 const xh_prop *xh_stage_props(xh_stage *s, const char *record, size_t *n);
+
+/* The bytes of the document the last successful xh_stage_docx() wrote
+ * (for a copy into a zip without rendering it again); valid until the
+ * next call on s. */
+const xh_buf *xh_stage_last_docx(const xh_stage *s);
 
 /* What has been written so far, in the order written; the stage owns it. */
 const xh_stage_file *xh_stage_files(const xh_stage *s, size_t *n);

@@ -526,7 +526,12 @@ static void test_stage(const xh_year *y)
 	CHECK("manifest: size, sha256 and template",
 	      nf == 2 && files[0].size == 4 && !files[0].template_name &&
 	          !strcmp(files[1].sha256, hx) && files[1].template_name &&
-	          !strcmp(files[1].template_name, "plain.docx"));
+	          !strcmp(files[1].template_name, "plain.docx") && !files[0].template_sha256[0] &&
+	          doc && !strcmp(files[1].template_sha256, xh_doc_sha256(doc)));
+	const xh_buf *last = xh_stage_last_docx(s);
+	char hl[XH_SHA256_HEX];
+	xh_sha256_hex(last->data, last->len, hl);
+	CHECK_STR("xh_stage_last_docx: the bytes of the file", hl, hx);
 	char hcsv[XH_SHA256_HEX];
 	xh_sha256_hex("a,b\n", 4, hcsv);
 	CHECK_STR("manifest sha256 of the CSV", nf ? files[0].sha256 : NULL, hcsv);
