@@ -86,12 +86,23 @@ static int S_class_of(const char *s, size_t n)
 	return XH_UNKNOWN;
 }
 
-static const char *const S_default_categories[] = {
+/* The seed's lists (实施方案 五(四)): what a programme.xml without its own
+ * lists means, and what `xhgen init` writes out for staff to edit. */
+const char *const xh_default_categories[] = {
 	"党建", "学术交流", "科学普及", "技术服务", "咨询服务", "承接政府委托", "双创活动", "项目运行",
 };
-static const char *const S_default_forbidden[][2] = {
-	{"对外投资", "对外投资"}, {"罚款|罚金|滞纳金", "罚款"}, {"工资|薪酬", "人员工资"},
+const size_t xh_ndefault_categories = sizeof(xh_default_categories) / sizeof(xh_default_categories[0]);
+const char *const xh_default_forbidden[][2] = {
+	{"对外投资|入股|理财", "对外投资"},
+	{"罚款|罚金|滞纳金", "罚款"},
+	{"还贷|偿还(贷款|借款)|归还借款", "还贷"},
+	{"捐款|捐赠", "捐款"},
+	{"赞助", "赞助"},
+	{"工资|薪酬|薪金", "人员工资"},
+	{"福利|购物卡|慰问品", "福利"},
+	{"奖金|绩效奖励|年终奖", "奖金"},
 };
+const size_t xh_ndefault_forbidden = sizeof(xh_default_forbidden) / sizeof(xh_default_forbidden[0]);
 
 static void S_programme(xh_year *y, const char *path, xh_diag *diag)
 {
@@ -198,18 +209,18 @@ static void S_programme(xh_year *y, const char *path, xh_diag *diag)
 	if (doc)
 		xmlFreeDoc(doc);
 	if (!have_cat) {
-		size_t n = sizeof(S_default_categories) / sizeof(S_default_categories[0]);
+		size_t n = xh_ndefault_categories;
 		p->categories = xcalloc(n, sizeof(char *));
 		for (size_t i = 0; i < n; i++)
-			p->categories[i] = xstrdup(S_default_categories[i]);
+			p->categories[i] = xstrdup(xh_default_categories[i]);
 		p->ncategories = n;
 	}
 	if (!have_forbidden) {
-		size_t n = sizeof(S_default_forbidden) / sizeof(S_default_forbidden[0]);
+		size_t n = xh_ndefault_forbidden;
 		p->forbidden = xcalloc(n, sizeof(xh_pattern));
 		for (size_t i = 0; i < n; i++) {
-			p->forbidden[i].pattern = xstrdup(S_default_forbidden[i][0]);
-			p->forbidden[i].reason = xstrdup(S_default_forbidden[i][1]);
+			p->forbidden[i].pattern = xstrdup(xh_default_forbidden[i][0]);
+			p->forbidden[i].reason = xstrdup(xh_default_forbidden[i][1]);
 		}
 		p->nforbidden = n;
 	}

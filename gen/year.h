@@ -171,6 +171,13 @@ typedef struct xh_year {
 #define XH_YEAR_SPENDING 0x1   /* disbursements and expenditures (the ledger) */
 #define XH_YEAR_ACCEPTANCE 0x2 /* acceptance records */
 
+/* The seed's allowed categories and forbidden-spending patterns (each
+ * {PCRE2 pattern, reason}): the defaults of programme.xml. */
+extern const char *const xh_default_categories[];
+extern const size_t xh_ndefault_categories;
+extern const char *const xh_default_forbidden[][2];
+extern const size_t xh_ndefault_forbidden;
+
 /* Validates and loads DIR; NULL with every problem in diag.  A large
  * expenditures file is read only when XH_YEAR_SPENDING asks for it. */
 xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag);
