@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "i18n.h"
+#include "init.h"
 #include "stage.h"
 #include "ledger.h"
 #include "notice.h"
@@ -36,7 +37,7 @@ typedef struct {
 	const char *help;
 } S_opt;
 
-enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION };
+enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION, O_YEAR, O_XLSX };
 
 static const S_opt S_opts[] = {
 	{"output", 1, 'o', "PATH", "the output file (fill) or folder (merge)"},
@@ -44,6 +45,8 @@ static const S_opt S_opts[] = {
 	{"allow-missing", 0, O_ALLOW_MISSING, NULL, "render a missing value as empty instead of failing"},
 	{"delimiters", 1, O_DELIMITERS, "'OPEN CLOSE'", "tag delimiters, default '{ }'"},
 	{"jobs", 1, 'j', "N", "merge: documents rendered in parallel (default: one per core)"},
+	{"year", 1, O_YEAR, "YEAR", "init: the programme year of the new folder"},
+	{"xlsx", 0, O_XLSX, NULL, "init: record files as XLSX (default CSV)"},
 	{"help", 0, O_HELP, NULL, "show this help and exit"},
 	{"version", 0, O_VERSION, NULL, "show the version and exit"},
 };
@@ -54,6 +57,7 @@ static void S_usage(FILE *f)
 	fputs("usage: xhgen fill  TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
 	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
 	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
+	      "       xhgen init  DIR --year YEAR [--xlsx]\n"
 	      "       xhgen check DIR\n"
 	      "       xhgen review DIR -o OUT\n"
 	      "       xhgen notice DIR -o OUT\n"
@@ -69,6 +73,8 @@ static void S_help(void)
 	       "  fill   fill TEMPLATE once from DATA into OUT.docx\n"
 	       "  merge  one document per record of DATA into DIR, named by --name\n"
 	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
+	       "  init   a new, empty year folder: programme.xml with the seed's rules and\n"
+	       "         every record file with its header row, for staff to fill in\n"
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
 	       "  review formal review, eligibility and selection of a year folder: writes\n"
 	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
@@ -198,7 +204,7 @@ int main(int argc, char **argv)
 	lopts[NOPTS] = (struct option){NULL, 0, NULL, 0};
 
 	const char *out = NULL, *pattern = NULL, *delims = NULL;
-	int allow_missing = 0, jobs = 0;
+	int allow_missing = 0, jobs = 0, year = 0, xlsx = 0;
 	char *pos[8];
 	int npos = 0;
 	/* Options may come before or after the operands. */
@@ -223,6 +229,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		case O_NAME: pattern = optarg; break;
+		case O_YEAR: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1900 || n > 2999)
+				return S_fail_usage("--year: expected a year such as 2026");
+			year = (int)n;
+			break;
+		}
+		case O_XLSX: xlsx = 1; break;
 		case O_ALLOW_MISSING: allow_missing = 1; break;
 		case O_DELIMITERS: delims = optarg; break;
 		case O_HELP: S_help(); return fclose(stdout) == 0 ? 0 : XH_ESYS;
@@ -270,6 +285,18 @@ int main(int argc, char **argv)
 		xh_doc_list(doc, stdout);
 		xh_doc_free(doc);
 		rc = fclose(stdout) == 0 ? XH_OK : XH_ESYS;
+	} else if (!strcmp(cmd, "init")) {
+		if (npos != 2 || !year) {
+			rc = S_fail_usage("init: expected DIR --year YEAR");
+			goto done;
+		}
+		if (out || pattern || jobs || allow_missing || delims) {
+			rc = S_fail_usage("init takes only --year and --xlsx");
+			goto done;
+		}
+		rc = S_report(&diag, xh_init_year(pos[1], year, xlsx, stdout, &diag), 1);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
 	} else if (!strcmp(cmd, "check")) {
 		if (npos != 2) {
 			rc = S_fail_usage("check: expected DIR, a programme year folder");
