@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import shutil
+import subprocess
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
@@ -97,6 +98,33 @@ def t_check_sample_year(ctx, d):
         with open(os.path.join(inp, name + ".csv"), encoding="utf-8-sig", newline="") as f:
             n = len(list(csv.reader(f))) - 1
         check("%s.csv: %d rows (%s)" % (name, n, enc) in p.out, "%s: %r" % (name, p.out[:600]))
+
+
+@test
+def t_check_sample_year_is_generated(ctx, d):
+    # input/ is exactly what tests/fixtures/mkyear.py writes (deterministic, XLSX included)
+    gen = os.path.join(d, "year")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fixtures", "mkyear.py"), gen],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "mkyear.py: %s" % p.stderr[-600:])
+    inp = os.path.join(ROOT, "input")
+    names = sorted(f for f in os.listdir(inp) if os.path.isfile(os.path.join(inp, f)))
+    check(sorted(os.listdir(gen)) == names, "mkyear.py writes %r, input/ has %r" % (sorted(os.listdir(gen)), names))
+    for f in names:
+        with open(os.path.join(gen, f), "rb") as a, open(os.path.join(inp, f), "rb") as b:
+            check(a.read() == b.read(), "input/%s differs from what mkyear.py writes: run it" % f)
+    # dates in the XLSX records are real date cells (a number under a date format), as Excel
+    # writes them: the submitted column of acceptance.xlsx under a 年月日 format
+    with zipfile.ZipFile(os.path.join(inp, "acceptance.xlsx")) as z:
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    codes = {f.get("numFmtId"): f.get("formatCode") for f in styles.iter(XM + "numFmt")}
+    xfs = [x.get("numFmtId") for x in styles.find(XM + "cellXfs")]
+    cells = [c for c in sheet.iter(XM + "c") if c.get("r")[0] == "B" and c.get("r") != "B1"]
+    check(cells, "acceptance.xlsx has no submitted dates")
+    for c in cells:
+        check(c.get("t") in (None, "n") and c.find(XM + "v").text.isdigit(), "B: not a number cell: %r" % c.attrib)
+        check("年" in codes.get(xfs[int(c.get("s", "0"))], ""), "%s: not under a 年月日 format" % c.get("r"))
 
 
 @test
