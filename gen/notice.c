@@ -91,23 +91,23 @@ static int S_workday(const xh_year *y, xh_date d, xh_diag *diag)
 }
 
 /* Why d is not a working day: the calendar's note up to its first
- * bracket ("劳动节（国务院办公厅…通知）" gives "劳动节"), else the weekday. */
+ * bracket ("劳动节（国务院办公厅…通知）" gives "劳动节"); "节假日" for a
+ * listed rest day without a note; else the weekday ("星期日"). */
 static char *S_rest_why(const xh_year *y, xh_date d)
 {
 	static const char *const wd[] = {"星期一", "星期二", "星期三", "星期四",
 	                                 "星期五", "星期六", "星期日"};
 	for (size_t i = 0; i < y->ncalendar; i++) {
 		const xh_calday *c = &y->calendar[i];
-		if (c->date.y != d.y || c->date.m != d.m || c->date.d != d.d || !c->note)
+		if (c->date.y != d.y || c->date.m != d.m || c->date.d != d.d)
 			continue;
-		const char *n = c->note, *cut = strstr(n, "（"), *cut2 = strchr(n, '(');
+		const char *n = c->note ? c->note : "", *cut = strstr(n, "（"), *cut2 = strchr(n, '(');
 		if (!cut || (cut2 && cut2 < cut))
 			cut = cut2;
 		size_t len = cut ? (size_t)(cut - n) : strlen(n);
 		while (len && (n[len - 1] == ' ' || n[len - 1] == '\t'))
 			len--;
-		if (len)
-			return xstrndup(n, len);
+		return len ? xstrndup(n, len) : xstrdup("节假日");
 	}
 	return xstrdup(wd[xh_date_weekday(d)]);
 }

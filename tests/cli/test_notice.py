@@ -518,6 +518,13 @@ def t_notice_sunday_start_moved(ctx, d):
     n.check_all(ctx, 2025, rows, total, D("2025-05-06"), D("2025-05-12"), 5)
     check(n.p.out.splitlines()[0] == "公示开始日 2025年5月1日 不是工作日（劳动节），顺延至 2025年5月6日",
           "stdout %r" % n.p.out)
+    # a listed rest day without a note (端午节 Monday 6-2): 节假日
+    cal = [(a, b, "" if a == "2025-06-02" else c) for a, b, c in CAL_2025]
+    y = year(d, start="2025-06-02", calendar=cal)
+    n = Notice(ctx, y, os.path.join(d, "out3"), 2025)
+    n.check_all(ctx, 2025, rows, total, D("2025-06-03"), D("2025-06-09"), 5)
+    check(n.p.out.splitlines()[0] == "公示开始日 2025年6月2日 不是工作日（节假日），顺延至 2025年6月3日",
+          "stdout %r" % n.p.out)
 
 
 @test
