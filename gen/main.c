@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "collect.h"
 #include "i18n.h"
 #include "init.h"
 #include "stage.h"
@@ -37,7 +38,7 @@ typedef struct {
 	const char *help;
 } S_opt;
 
-enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION, O_YEAR, O_XLSX };
+enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION, O_YEAR, O_XLSX, O_DRY_RUN };
 
 static const S_opt S_opts[] = {
 	{"output", 1, 'o', "PATH", "the output file (fill) or folder (merge)"},
@@ -47,6 +48,7 @@ static const S_opt S_opts[] = {
 	{"jobs", 1, 'j', "N", "merge: documents rendered in parallel (default: one per core)"},
 	{"year", 1, O_YEAR, "YEAR", "init: the programme year of the new folder"},
 	{"xlsx", 0, O_XLSX, NULL, "init: record files as XLSX (default CSV)"},
+	{"dry-run", 0, O_DRY_RUN, NULL, "collect: show what would change, write nothing"},
 	{"help", 0, O_HELP, NULL, "show this help and exit"},
 	{"version", 0, O_VERSION, NULL, "show the version and exit"},
 };
@@ -61,7 +63,8 @@ static void S_usage(FILE *f)
 	      "       xhgen check DIR\n"
 	      "       xhgen review DIR -o OUT\n"
 	      "       xhgen notice DIR -o OUT\n"
-	      "       xhgen ledger DIR -o OUT\n",
+	      "       xhgen ledger DIR -o OUT\n"
+	      "       xhgen collect FORMS_DIR -o DIR [--dry-run]\n",
 	      f);
 }
 
@@ -82,6 +85,9 @@ static void S_help(void)
 	       "         OUT/<year>/notice/公示.docx and 公示.html and prints the period\n"
 	       "  ledger the fund ledger: writes OUT/<year>/ledger/资金台账.xlsx and prints the\n"
 	       "         payments and expenses that break the spending rules\n"
+	       "  collect read the returned 项目申报书 of FORMS_DIR (their content controls)\n"
+	       "         into the year folder DIR: merges applications.csv and\n"
+	       "         budget_lines.csv, writes collect-report.csv (a row per form)\n"
 	       "\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
 	       "children of the root are the records), or .csv/.xlsx (the list `rows`; for\n"
@@ -204,7 +210,7 @@ int main(int argc, char **argv)
 	lopts[NOPTS] = (struct option){NULL, 0, NULL, 0};
 
 	const char *out = NULL, *pattern = NULL, *delims = NULL;
-	int allow_missing = 0, jobs = 0, year = 0, xlsx = 0;
+	int allow_missing = 0, jobs = 0, year = 0, xlsx = 0, dry_run = 0;
 	char *pos[8];
 	int npos = 0;
 	/* Options may come before or after the operands. */
@@ -240,6 +246,7 @@ int main(int argc, char **argv)
 		case O_XLSX: xlsx = 1; break;
 		case O_ALLOW_MISSING: allow_missing = 1; break;
 		case O_DELIMITERS: delims = optarg; break;
+		case O_DRY_RUN: dry_run = 1; break;
 		case O_HELP: S_help(); return fclose(stdout) == 0 ? 0 : XH_ESYS;
 		case O_VERSION: printf("xhgen %s\n", XH_VERSION); return fclose(stdout) == 0 ? 0 : XH_ESYS;
 		case '?':
@@ -256,6 +263,8 @@ int main(int argc, char **argv)
 	if (npos == 0)
 		return S_fail_usage("no command given");
 	const char *cmd = pos[0];
+	if (dry_run && strcmp(cmd, "collect"))
+		return S_fail_usage("--dry-run is for collect");
 
 	xh_tmpl_opts topts = {"{", "}", allow_missing};
 	char *dopen = NULL, *dclose = NULL;
@@ -337,6 +346,25 @@ int main(int argc, char **argv)
 		xh_err e = yc->fn(y, r, out, stdout, NULL, &diag);
 		xh_review_free(r);
 		xh_year_free(y);
+		rc = S_report(&diag, e, 1);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
+	} else if (!strcmp(cmd, "collect")) {
+		/* not a year command: it reads a folder of forms into DIR and
+		 * writes there, not under OUT/<year>/ */
+		if (npos != 2) {
+			rc = S_fail_usage("collect: expected FORMS_DIR, the folder of returned forms");
+			goto done;
+		}
+		if (!out) {
+			rc = S_fail_usage("collect: -o DIR (the programme year folder) is required");
+			goto done;
+		}
+		if (pattern || jobs || allow_missing || delims) {
+			rc = S_fail_usage("collect takes only -o DIR and --dry-run");
+			goto done;
+		}
+		xh_err e = xh_collect(pos[1], out, dry_run, stdout, &diag);
 		rc = S_report(&diag, e, 1);
 		if (fclose(stdout) != 0 && rc == XH_OK)
 			rc = XH_ESYS;
