@@ -129,6 +129,11 @@ int xhr_set_header(xh_rows *r, const xh_cell *cells, size_t n, unsigned long row
 
 xh_rows *xh_rows_open(const char *path, xh_diag *diag)
 {
+	return xh_rows_open_at(path, NULL, diag);
+}
+
+xh_rows *xh_rows_open_at(const char *path, const char *key, xh_diag *diag)
+{
 	const char *dot = strrchr(path, '.');
 	const char *slash = strrchr(path, '/');
 	if (dot && slash && dot < slash)
@@ -151,6 +156,7 @@ xh_rows *xh_rows_open(const char *path, xh_diag *diag)
 	}
 	xh_rows *r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
+	r->header_key = key;
 	r->diag = diag;
 	if (open(r) != 0) {
 		xh_rows_close(r);

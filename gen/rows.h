@@ -58,6 +58,11 @@ typedef struct xh_rows xh_rows;
 /* Opens by extension (.csv, .xlsx, .xml) and reads the header; NULL with
  * the reasons in diag ("FILE: …", "FILE:LINE: …"). */
 xh_rows *xh_rows_open(const char *path, xh_diag *diag);
+/* The same for a sheet with rows above its table (a title, as xhgen's own
+ * workbooks have): the header is the first row holding a cell equal to
+ * key, and the rows above it are skipped.  XLSX only; CSV and XML files
+ * are opened as by xh_rows_open(). */
+xh_rows *xh_rows_open_at(const char *path, const char *key, xh_diag *diag);
 size_t xh_rows_ncols(const xh_rows *r);
 /* Header text of column i, trimmed, NUL-terminated. */
 const char *xh_rows_header(const xh_rows *r, size_t i);

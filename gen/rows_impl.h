@@ -16,6 +16,7 @@
 
 struct xh_rows {
 	char *path;
+	const char *header_key; /* xh_rows_open_at(): the header is the first row with this cell */
 	xh_diag *diag;        /* the caller's, kept for xh_rows_next() */
 	const char *enc;      /* static string */
 	char **hdr;           /* ncols trimmed, NUL-terminated names */

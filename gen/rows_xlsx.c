@@ -1010,13 +1010,32 @@ static int S_open(xh_rows *r, S_xlsx *x)
 	if (S_stream_open(x, &x->sh, x->sheet_part, MAX_SHEET) != 0)
 		return -1;
 	rc = S_sheet_row(x);
-	if (rc < 0)
-		return -1;
-	if (rc == 0) {
-		xhr_err(r, 0, 0, "no header row (the first worksheet is empty)");
+	xh_cell *h = NULL;
+	/* xh_rows_open_at: rows above the one holding the key (a sheet's
+	 * title) are not the header */
+	while (rc > 0 && r->header_key) {
+		h = xrealloc(h, (x->rlast ? x->rlast : 1) * sizeof(*h));
+		S_fill(x, h, x->rlast);
+		size_t i = 0, kn = strlen(r->header_key);
+		while (i < x->rlast && !(h[i].n == kn && !memcmp(h[i].s, r->header_key, kn)))
+			i++;
+		if (i < x->rlast)
+			break;
+		rc = S_sheet_row(x);
+	}
+	if (rc < 0) {
+		free(h);
 		return -1;
 	}
-	xh_cell *h = xcalloc(x->rlast, sizeof(*h));
+	if (rc == 0) {
+		if (r->header_key)
+			xhr_err(r, 0, 0, "no header row holding \"%s\"", r->header_key);
+		else
+			xhr_err(r, 0, 0, "no header row (the first worksheet is empty)");
+		free(h);
+		return -1;
+	}
+	h = xrealloc(h, (x->rlast ? x->rlast : 1) * sizeof(*h));
 	S_fill(x, h, x->rlast);
 	rc = xhr_set_header(r, h, x->rlast, x->rownum, 0);
 	free(h);
