@@ -112,8 +112,10 @@ static void S_dump(xmlDoc *x, xh_buf *out)
 static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
 {
 	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0)
+	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0) {
+		xh_buf_free(&b);
 		return;
+	}
 	char *where = xasprintf("%s: %s", doc->path, name);
 	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
 	free(where);
@@ -131,6 +133,8 @@ static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
 		char *mode = S_attr(c, "TargetMode");
 		if (!found && type && !strcmp(type, XH_REL_CUSTOM) && target && !mode) {
 			const char *t = target[0] == '/' ? target + 1 : target;
+			while (t[0] == '.' && t[1] == '/')
+				t += 2;
 			if (!*t || strstr(t, "..") || strchr(t, '\\')) {
 				xh_diag_add(diag, 0, "%s: _rels/.rels: custom properties at \"%s\"",
 				            doc->path, target);
@@ -173,8 +177,10 @@ static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
 static void S_prep_ct(xh_doc *doc, const char *name, xh_diag *diag)
 {
 	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0)
+	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0) {
+		xh_buf_free(&b);
 		return;
+	}
 	char *where = xasprintf("%s: %s", doc->path, name);
 	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
 	free(where);
@@ -244,8 +250,10 @@ static void S_node_xml(xmlNode *n, xh_buf *out)
 static void S_prep_custom(xh_doc *doc, xh_diag *diag)
 {
 	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(doc->pkg, doc->custom_part, &b, diag) != 0)
+	if (xh_pkg_read(doc->pkg, doc->custom_part, &b, diag) != 0) {
+		xh_buf_free(&b);
 		return;
+	}
 	char *where = xasprintf("%s: %s", doc->path, doc->custom_part);
 	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
 	free(where);
