@@ -154,13 +154,17 @@ xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh
 	s->y = y;
 	s->name = xstrdup(name);
 	s->year = xasprintf("%d", y->prog.year);
-	s->dir = xasprintf("%s/%s/%s", out, s->year, name);
+	size_t olen = strlen(out);
+	while (olen > 1 && out[olen - 1] == '/')
+		olen--; /* "out/" names the same folder as "out" */
+	s->dir = xasprintf("%.*s/%s/%s", (int)olen, out, s->year, name);
 	if (S_inputs(y, s->inputs, diag) != 0) {
 		xh_stage_free(s);
 		return NULL;
 	}
 	/* the folders this stage makes, so that a stage that fails leaves none */
-	char *up[3] = {xstrdup(s->dir), xasprintf("%s/%s", out, s->year), xstrdup(out)};
+	char *up[3] = {xstrdup(s->dir), xasprintf("%.*s/%s", (int)olen, out, s->year),
+	               xstrndup(out, olen)};
 	struct stat st;
 	for (size_t i = 0, missing = 1; i < 3; i++) {
 		missing = missing && stat(up[i], &st) != 0;

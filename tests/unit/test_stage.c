@@ -499,8 +499,10 @@ static void test_stage(const xh_year *y)
 	xh_stage_free(s);
 	CHECK("an uncommitted stage leaves nothing", !exists(out));
 
-	/* a stage of two files */
-	s = xh_stage_begin(y, out, "notice", &diag);
+	/* a stage of two files ("out/" is "out") */
+	s = xh_stage_begin(y, OUT "/out//", "notice", &diag);
+	CHECK_STR("trailing slashes of OUT do not show", s ? xh_stage_dir(s) : NULL,
+	          OUT "/out/2025/notice");
 	xh_tmpl_opts o = {"{", "}", 0};
 	xh_doc *doc = xh_doc_compile(OUT "/plain.docx", &o, &diag);
 	xh_data *d = json("{\"name\": \"甲学会\"}");
