@@ -11,8 +11,6 @@ fi
 xhgen=$1
 in=$2
 out=$3
-# the checkout's templates/ is the last place a template is looked up
-repo=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ ! -f "$in/programme.xml" ]; then
 	echo "run-year: $in/programme.xml: no such file" >&2
@@ -24,18 +22,6 @@ if [ -z "$year" ]; then
 	echo "run-year: $in/programme.xml: no <year>YYYY</year>" >&2
 	exit 1
 fi
-
-# template NAME: INPUTDIR/templates/ (staff-edited) first, then $XHGEN_TEMPLATES, then the checkout's
-template() {
-	for dir in "$in/templates" ${XHGEN_TEMPLATES:+"$XHGEN_TEMPLATES"} "$repo/templates"; do
-		if [ -f "$dir/$1" ]; then
-			echo "$dir/$1"
-			return 0
-		fi
-	done
-	echo "run-year: template $1 not found in $in/templates or $repo/templates" >&2
-	return 1
-}
 
 # run CMD...: echo it, run it, report a failure with its status
 run() {
@@ -58,13 +44,10 @@ wrote() {
 # check: the year folder against SCHEMA.md (nothing is written)
 run "$xhgen" check "$in"
 
-pack="$out/$year/pack"
-mkdir -p "$pack"
-
-# pack: one 项目申报书 per society
-tpl=$(template "项目申报书.docx")
-run "$xhgen" merge "$tpl" "$in/societies.xml" -o "$pack" --name '{name}-项目申报书.docx'
-wrote "$pack"
+# pack: one 项目申报书 per eligible society, 申报须知 and the zip (xhgen finds the templates:
+# INPUTDIR/templates/, $XHGEN_TEMPLATES, the installed share folder, the checkout's)
+run "$xhgen" pack "$in" -o "$out"
+wrote "$out/$year/pack"
 
 # review: formal review, eligibility and the proposed list
 run "$xhgen" review "$in" -o "$out"

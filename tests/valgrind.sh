@@ -65,7 +65,7 @@ vg merge 0 merge "$TPL" "$W/records.json" -o "$W/merge" --name '{name}.docx' -j 
 vg fill-error 1 fill "$TPL" "$W/missing.json" -o "$W/missing.docx"
 vg check 0 check input
 vg check-errors 1 check tests/fixtures/check
-vg merge-csv 0 merge templates/项目申报书.docx input/societies.xml -o "$W/pack" --name '{id}.docx'
+vg pack 0 pack input -o "$W/year"
 printf 'id,name\nR1,甲\nR2,乙\n' >"$W/rows.csv"
 vg merge-rows 0 merge "$TPL" "$W/rows.csv" -o "$W/rows" --name '{id}.docx' --allow-missing
 vg review 0 review input -o "$W/year"
