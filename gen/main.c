@@ -19,8 +19,8 @@
 #include "i18n.h"
 #include "init.h"
 #include "stage.h"
+#include "accept.h"
 #include "ledger.h"
-#include "pack.h"
 #include "notice.h"
 #include "review.h"
 #include "year.h"
@@ -62,10 +62,10 @@ static void S_usage(FILE *f)
 	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
 	      "       xhgen init  DIR --year YEAR [--xlsx]\n"
 	      "       xhgen check DIR\n"
-	      "       xhgen pack DIR -o OUT\n"
 	      "       xhgen review DIR -o OUT\n"
 	      "       xhgen notice DIR -o OUT\n"
 	      "       xhgen ledger DIR -o OUT\n"
+	      "       xhgen accept DIR -o OUT\n"
 	      "       xhgen collect FORMS_DIR -o DIR [--dry-run]\n",
 	      f);
 }
@@ -81,14 +81,15 @@ static void S_help(void)
 	       "  init   a new, empty year folder: programme.xml with the seed's rules and\n"
 	       "         every record file with its header row, for staff to fill in\n"
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
-	       "  pack   the application pack: one 项目申报书 per eligible society, 申报须知 and\n"
-	       "         a zip of them in OUT/<year>/pack/; lists the societies without a form\n"
 	       "  review formal review, eligibility and selection of a year folder: writes\n"
 	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
 	       "  notice the publicity notice (公示) of the proposed projects: writes\n"
 	       "         OUT/<year>/notice/公示.docx and 公示.html and prints the period\n"
 	       "  ledger the fund ledger: writes OUT/<year>/ledger/资金台账.xlsx and prints the\n"
 	       "         payments and expenses that break the spending rules\n"
+	       "  accept acceptance (验收): one 验收结论书 per approved project, 验收汇总.docx\n"
+	       "         and .xlsx, next year's ineligible.csv in OUT/<year>/acceptance/;\n"
+	       "         prints the failed projects and where the panel and the rules disagree\n"
 	       "  collect read the returned 项目申报书 of FORMS_DIR (their content controls)\n"
 	       "         into the year folder DIR: merges applications.csv and\n"
 	       "         budget_lines.csv, writes collect-report.csv (a row per form)\n"
@@ -142,10 +143,10 @@ typedef struct {
 } S_ycmd;
 
 static const S_ycmd S_ycmds[] = {
-	{"pack", 0, xh_pack_write},
 	{"review", 0, S_review_cmd},
 	{"notice", 0, xh_notice_write},
 	{"ledger", XH_YEAR_SPENDING, S_ledger_cmd},
+	{"accept", XH_YEAR_SPENDING | XH_YEAR_ACCEPTANCE, xh_accept_cmd},
 };
 
 static const S_ycmd *S_year_cmd(const char *name)
