@@ -21,6 +21,7 @@
 #include "stage.h"
 #include "accept.h"
 #include "ledger.h"
+#include "pack.h"
 #include "notice.h"
 #include "review.h"
 #include "year.h"
@@ -62,6 +63,7 @@ static void S_usage(FILE *f)
 	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
 	      "       xhgen init  DIR --year YEAR [--xlsx]\n"
 	      "       xhgen check DIR\n"
+	      "       xhgen pack DIR -o OUT\n"
 	      "       xhgen review DIR -o OUT\n"
 	      "       xhgen notice DIR -o OUT\n"
 	      "       xhgen ledger DIR -o OUT\n"
@@ -81,6 +83,8 @@ static void S_help(void)
 	       "  init   a new, empty year folder: programme.xml with the seed's rules and\n"
 	       "         every record file with its header row, for staff to fill in\n"
 	       "  check  validate a programme year folder (programme.xml and the record files)\n"
+	       "  pack   the application pack: one 项目申报书 per eligible society, 申报须知 and\n"
+	       "         a zip of them in OUT/<year>/pack/; lists the societies without a form\n"
 	       "  review formal review, eligibility and selection of a year folder: writes\n"
 	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
 	       "  notice the publicity notice (公示) of the proposed projects: writes\n"
@@ -143,6 +147,7 @@ typedef struct {
 } S_ycmd;
 
 static const S_ycmd S_ycmds[] = {
+	{"pack", 0, xh_pack_write},
 	{"review", 0, S_review_cmd},
 	{"notice", 0, xh_notice_write},
 	{"ledger", XH_YEAR_SPENDING, S_ledger_cmd},
