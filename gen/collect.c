@@ -53,8 +53,12 @@
 #define S_REPORT "collect-report.csv"
 #define S_SEP "；"
 
-/* The applications fields a form holds, in SCHEMA.md's order. */
-static const char *const S_fields[] = {"title", "class", "amount", "start", "end", "summary", "goals"};
+/* The applications fields a form holds, in SCHEMA.md's order.  submitted
+ * is the form's 填报日期: it fills an empty 提交日期 and never overwrites
+ * the clerk's (see S_merge). */
+static const char *const S_fields[] = {"title", "class", "amount", "start", "end", "summary", "goals",
+                                       "submitted"};
+#define S_SUBMITTED 7
 #define S_NFIELDS (sizeof(S_fields) / sizeof(S_fields[0]))
 
 /* What Word and WPS show in an empty control when the template gave no
@@ -905,9 +909,18 @@ static int S_btag(const char *tag)
 	return -1;
 }
 
+/* A control of the budget table that is not one of a line's three (the
+ * total, the total in words): its row is not a budget line. */
+static int S_bother(const char *tag)
+{
+	return !strncmp(tag, "budget.", 7) && (S_btag(tag) < 0 || S_btag(tag) == S_B_TOTAL);
+}
+
+/* 合计, 合计（大写）, 总计, 小计: a total row that lost its control. */
 static int S_is_total_word(const char *s)
 {
-	return !strcmp(s, "合计") || !strcmp(s, "总计") || !strcmp(s, "小计") || !strcmp(s, "合  计");
+	return !strncmp(s, "合计", 6) || !strncmp(s, "总计", 6) || !strncmp(s, "小计", 6) ||
+	       !strncmp(s, "合  计", 8);
 }
 
 static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
@@ -958,11 +971,15 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 		if (S_row_deleted(tr))
 			continue;
 		const S_ctl *ctl[S_NB] = {NULL, NULL, NULL, NULL};
+		int other = 0;
 		for (size_t k = 0; k < d->n; k++) {
 			int b = S_btag(d->c[k].tag);
 			if (b >= 0 && d->c[k].tr == tr && !ctl[b])
 				ctl[b] = &d->c[k];
+			other |= d->c[k].tr == tr && S_bother(d->c[k].tag) && b != S_B_TOTAL;
 		}
+		if (other && !ctl[S_B_TOTAL])
+			continue;
 		char *v[3] = {NULL, NULL, NULL};
 		int added = 0;
 		if (ctl[S_B_TOTAL]) {
@@ -1184,7 +1201,10 @@ static void S_form_read(S_form *f, const xh_year *y, const S_tpl *t, xh_diag *di
 	}
 	S_props_free(props, np);
 	S_doc d;
-	if (S_read_doc(p, main, &d, &pd) != 0) {
+	memset(&d, 0, sizeof(d));
+	if (!f->ok) {
+		/* not this year's form of this society: its gaps are not news */
+	} else if (S_read_doc(p, main, &d, &pd) != 0) {
 		for (size_t i = 0; i < pd.n; i++)
 			S_prob(f, diag, 1, "不是可读取的 DOCX 文件 not a readable DOCX: %s", pd.msg[i]);
 	} else if (!d.n && d.untagged) {
@@ -1567,6 +1587,8 @@ static void S_merge(S_form *forms, size_t nf, S_table *apps, S_table *bud, int d
 				const xh_field *fl = xh_schema_field(at, S_fields[k]);
 				if (S_same(fl, cells[acol[k]], f->val[k]))
 					continue; /* the old text stays: "5万元" is 50000.00 */
+				if (k == S_SUBMITTED && *cells[acol[k]])
+					continue; /* the clerk's date of receipt stands */
 				fprintf(out, "    %s (%s): ", fl->id, fl->label);
 				S_show(out, cells[acol[k]]);
 				fputs(" → ", out);
