@@ -348,6 +348,9 @@ xh_err xh_pack_write(const xh_year *y, const struct xh_review *r, const char *ou
 		const char *bad = xh_stage_bad_name(fname[i]);
 		if (!bad && fname[i][0] == '.')
 			bad = "starts with a dot";
+		/* the zip is unpacked on Windows, which refuses these in names */
+		if (!bad && strpbrk(fname[i], "<>:\"|?*"))
+			bad = "holds one of < > : \" | ? * (not allowed in Windows file names)";
 		if (bad) {
 			xh_diag_add(diag, 0, "%s:%lu: name (学会名称): cannot name the form \"%s\": %s", sfile,
 			            s->row, fname[i], bad);

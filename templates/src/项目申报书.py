@@ -40,7 +40,7 @@ def main():
     # -- cover ---------------------------------------------------------------------------
     # 22 lines a page: keep the cover on one (the table's rows take a line each)
     d.p("申报编号：{application_id}", style="Plain", align="right")
-    d.blank(2)
+    d.blank()
     d.title("威海市学会创新和服务能力提升工程")
     d.title("项目申报书")
     d.subtitle("（{year}年度）")

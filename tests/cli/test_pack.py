@@ -546,11 +546,19 @@ def t_pack_bad_name(ctx, d):
     check("nothing written" in p.err, "no summary line: %r" % p.err[-200:])
     check(listing(out) == before, "the previous pack changed: %r"
           % sorted(set(listing(out).items()) ^ set(before.items()))[:4])
+    # a character Windows refuses in file names (the zip is unpacked there)
+    socs = [dict(s) for s in SMALL]
+    socs[4]["name"] = "威海市测试:协会"
+    write_year(y, socs, ineligible=[])
+    p = ctx.xh("pack", y, "-o", out)
+    check(p.returncode == 1 and "societies.xml:6: name (学会名称)" in p.err and "Windows" in p.err,
+          "a name with ':': exit %d: %r" % (p.returncode, p.err[:400]))
+    check(listing(out) == before, "the previous pack changed after a name with ':'")
     # no earlier output: nothing at all
     out2 = os.path.join(d, "out2")
     p = ctx.xh("pack", y, "-o", out2)
-    check(p.returncode == 1 and not listing(out2) if os.path.isdir(out2) else p.returncode == 1,
-          "exit %d, wrote %r" % (p.returncode, listing(out2) if os.path.isdir(out2) else {}))
+    wrote = listing(out2) if os.path.isdir(out2) else {}
+    check(p.returncode == 1 and not wrote, "exit %d, wrote %r" % (p.returncode, wrote))
     # two societies whose forms would have the same name
     socs = [dict(s) for s in SMALL]
     socs[4]["name"] = socs[0]["name"]
@@ -620,7 +628,14 @@ def t_pack_libreoffice(ctx, d):
         problems = layout.check_margins(pdf)
         check(not problems, "%s: %d layout problems: %s" % (label, len(problems), problems[:3]))
         if label != "notice":
-            check("— 1 —" in t or "—1—" in flat, "%s: no page number — 1 —" % label)
+            # the cover is one page without a number; 填报说明 is page — 1 —
+            pages = t.split("\f")
+            cover, first = re.sub(r"\s+", "", pages[0]), re.sub(r"\s+", "", pages[1])
+            check("项目申报书" in cover and "科学技术协会制" in cover and re.search(r"[〇一二三四五六七八九]{4}年$", cover),
+                  "%s: the cover is not one page: %r" % (label, pages[0][-200:]))
+            check(not re.search(r"—\d+—", cover), "%s: the cover has a page number" % label)
+            check(first.startswith("%s项目申报书" % want[0]) and "填报说明" in first and first.endswith("—1—"),
+                  "%s: page 2 is not 填报说明 with header and page number — 1 —: %r" % (label, pages[1][:200]))
     pngs = layout.render_png(os.path.splitext(docs["sample"])[0] + ".pdf", "pack-项目申报书", 1, 3)
     check(pngs, "no PNG written")
     return "%d PDFs, %d PNG pages" % (len(PDFS), len(pngs))
