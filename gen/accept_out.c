@@ -683,6 +683,10 @@ static int S_write_xlsx(const xh_accept *a, xh_stage *s, const char *out, xh_dia
 {
 	const xh_year *y = a->y;
 	const char *tmp = xh_stage_tmp(s, S_XLSX);
+	if (!tmp) {
+		xh_diag_add(diag, 0, "%s/%s: cannot write", xh_stage_dir(s), S_XLSX);
+		return -1;
+	}
 	const char *base = strrchr(tmp, '/');
 	base = base ? base + 1 : tmp;
 	xh_book_dir *d = xh_book_dir_new(out, y->prog.year, S_STAGE, diag);
