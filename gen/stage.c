@@ -1,9 +1,17 @@
 /*
  * stage.c — see stage.h.
  *
- * A stage keeps one entry per file it writes: the final name, the
- * temporary it was written to, and what the manifest needs.  Nothing
- * under a final name is touched before xh_stage_commit().
+ * A stage keeps one entry per file it writes: the final name, where it
+ * was written, and what the manifest needs.
+ *
+ * A stage writes into a hidden sibling of its folder, OUT/<year>/.NAME.
+ * xhgen-PID/, and its commit swaps the two folders with one
+ * renameat2(RENAME_EXCHANGE): the stage folder holds the earlier output
+ * or the new one, whole, at every instant, whatever kills the process
+ * (renaming the files one by one would leave a mixture if killed half-way
+ * through).  The old folder, now under the hidden name, is removed after.
+ * Where the file system cannot exchange (EINVAL), the old folder is moved
+ * aside first and put back by the next run if it was killed in between.
  */
 #include "stage.h"
 
@@ -29,8 +37,10 @@ typedef struct {
 struct xh_stage {
 	const xh_year *y;
 	char *name, *dir, *year;
+	char *parent;               /* OUT/<year> */
+	char *work;                 /* OUT/<year>/.NAME.xhgen-PID: where files are written */
 	char inputs[XH_SHA256_HEX];
-	char *made[3];              /* folders begin created, innermost first */
+	char *made[2];              /* folders begin created (OUT/<year>, OUT), innermost first */
 	S_entry *ent;               /* parallel to names */
 	char **names;
 	size_t n, cap, ntmp;
@@ -148,6 +158,61 @@ static int S_inputs(const xh_year *y, char hex[XH_SHA256_HEX], xh_diag *diag)
 	return rc;
 }
 
+static void S_rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char *p = xasprintf("%s/%s", dir, e->d_name);
+			struct stat st;
+			if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+				S_rmtree(p);
+			else
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* What a killed run of this stage left beside its folder: .NAME.xhgen-PID
+ * (new output never swapped in: removed) and .NAME.xhgen-PID.old (the
+ * previous output moved aside where the folders could not be exchanged:
+ * put back when the folder is missing, else removed). */
+static void S_remove_stale_work(xh_stage *s)
+{
+	DIR *d = opendir(s->parent);
+	if (!d)
+		return;
+	char *prefix = xasprintf(".%s.xhgen-", s->name);
+	size_t pl = strlen(prefix);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, pl) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + pl, &end, 10);
+		int old = !strcmp(end, ".old");
+		if ((*end && !old) || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *p = xasprintf("%s/%s", s->parent, e->d_name);
+		struct stat st;
+		if (old && stat(s->dir, &st) != 0 && rename(p, s->dir) == 0) {
+			free(p);
+			continue;
+		}
+		S_rmtree(p);
+		free(p);
+	}
+	closedir(d);
+	free(prefix);
+}
+
 xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh_diag *diag)
 {
 	xh_stage *s = xcalloc(1, sizeof(*s));
@@ -162,22 +227,35 @@ xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh
 		xh_stage_free(s);
 		return NULL;
 	}
+	s->parent = xasprintf("%.*s/%s", (int)olen, out, s->year);
+	s->work = xasprintf("%s/.%s.xhgen-%ld", s->parent, name, (long)getpid());
 	/* the folders this stage makes, so that a stage that fails leaves none */
-	char *up[3] = {xstrdup(s->dir), xasprintf("%.*s/%s", (int)olen, out, s->year),
-	               xstrndup(out, olen)};
+	char *up[2] = {xstrdup(s->parent), xstrndup(out, olen)};
 	struct stat st;
-	for (size_t i = 0, missing = 1; i < 3; i++) {
+	for (size_t i = 0, missing = 1; i < 2; i++) {
 		missing = missing && stat(up[i], &st) != 0;
 		if (missing)
 			s->made[i] = up[i];
 		else
 			free(up[i]);
 	}
-	if (xh_mkdirs(s->dir) != 0) {
-		xh_diag_add(diag, 0, "%s: cannot create: %s", s->dir, strerror(errno));
+	if (xh_mkdirs(s->parent) != 0) {
+		xh_diag_add(diag, 0, "%s: cannot create: %s", s->parent, strerror(errno));
 		xh_stage_free(s);
 		return NULL;
 	}
+	S_remove_stale_work(s);
+	if (stat(s->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		xh_diag_add(diag, 0, "%s: not a folder", s->dir);
+		xh_stage_free(s);
+		return NULL;
+	}
+	if (mkdir(s->work, 0777) != 0) {
+		xh_diag_add(diag, 0, "%s: cannot create: %s", s->work, strerror(errno));
+		xh_stage_free(s);
+		return NULL;
+	}
+	/* temporaries of the layout before this one, inside the folder */
 	xh_stage_remove_stale(s->dir);
 	return s;
 }
@@ -228,7 +306,8 @@ static size_t S_new_entry(xh_stage *s, const char *name)
 		XH_GROW(s->ent, cap, s->n + 1);
 	}
 	s->names[s->n] = xstrdup(name);
-	s->ent[s->n] = (S_entry){xh_stage_tmpname(s->dir, s->ntmp++), 0, 0, 0};
+	s->ent[s->n] = (S_entry){xasprintf("%s/%s", s->work, name), 0, 0, 0};
+	s->ntmp++;
 	return s->n++;
 }
 
@@ -417,53 +496,56 @@ xh_doc *xh_stage_template(xh_stage *s, const char *file, xh_diag *diag)
 
 xh_err xh_stage_commit(xh_stage *s, xh_diag *diag)
 {
-	for (size_t i = 0; i < s->n; i++) {
+	/* what was asked for and never finished does not go in */
+	for (size_t i = 0; i < s->n; i++)
 		if (!s->ent[i].done)
-			continue;
-		char *final = xasprintf("%s/%s", s->dir, s->names[i]);
-		int r = rename(s->ent[i].tmp, final);
-		if (r != 0)
-			xh_diag_add(diag, 0, "%s: cannot rename: %s", final, strerror(errno));
-		free(final);
-		if (r != 0)
-			return XH_ESYS;
-		s->ent[i].renamed = 1;
-	}
-	s->committed = 1;
-	/* What an earlier run wrote and this one did not: the folder is the
-	 * stage's, so every plain file that is not hidden. */
-	DIR *d = opendir(s->dir);
-	if (!d) {
-		xh_diag_add(diag, 0, "%s: cannot read: %s", s->dir, strerror(errno));
+			unlink(s->ent[i].tmp);
+	/* One sync of the file system (the files), then the folder: not one
+	 * fsync per file. */
+	int fd = open(s->work, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
+		xh_diag_add(diag, 0, "%s: cannot sync: %s", s->work, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return XH_ESYS;
 	}
-	xh_err rc = XH_OK;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		long i = S_find(s, e->d_name);
-		if (i >= 0 && s->ent[i].renamed)
-			continue;
-		struct stat st;
-		char *p = xasprintf("%s/%s", s->dir, e->d_name);
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) != 0) {
-			xh_diag_add(diag, 0, "%s: cannot remove: %s", p, strerror(errno));
-			rc = XH_ESYS;
+	close(fd);
+	struct stat st;
+	int had = stat(s->dir, &st) == 0;
+	int r;
+	if (!had) {
+		r = rename(s->work, s->dir);
+	} else {
+		r = renameat2(AT_FDCWD, s->work, AT_FDCWD, s->dir, RENAME_EXCHANGE);
+		if (r != 0 && (errno == EINVAL || errno == ENOSYS)) {
+			/* no exchange here: move the old aside (the next run puts it
+			 * back if we die before the second rename) */
+			char *old = xasprintf("%s.old", s->work);
+			r = rename(s->dir, old);
+			if (r == 0 && (r = rename(s->work, s->dir)) != 0)
+				rename(old, s->dir);
+			if (r == 0)
+				S_rmtree(old);
+			free(old);
+		} else if (r == 0) {
+			S_rmtree(s->work); /* the old output, under the hidden name now */
 		}
-		free(p);
 	}
-	closedir(d);
-	/* One sync of the file system (the files and the renames), then the
-	 * folder: not one fsync per file. */
-	int fd = open(s->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
-		xh_diag_add(diag, 0, "%s: cannot sync: %s", s->dir, strerror(errno));
-		rc = XH_ESYS;
+	if (r != 0) {
+		xh_diag_add(diag, 0, "%s: cannot put the new output in place: %s", s->dir, strerror(errno));
+		return XH_ESYS;
 	}
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	s->committed = 1;
+	for (size_t i = 0; i < s->n; i++) {
+		s->ent[i].renamed = s->ent[i].done;
+		free(s->ent[i].tmp);
+		s->ent[i].tmp = xasprintf("%s/%s", s->dir, s->names[i]);
+	}
+	if (xh_fsync_path(s->parent, 1) != 0) {
+		xh_diag_add(diag, 0, "%s: cannot sync: %s", s->parent, strerror(errno));
+		return XH_ESYS;
+	}
+	return XH_OK;
 }
 
 void xh_stage_free(xh_stage *s)
@@ -471,17 +553,19 @@ void xh_stage_free(xh_stage *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
-		if (!s->ent[i].renamed)
-			unlink(s->ent[i].tmp);
 		free(s->ent[i].tmp);
 		free(s->names[i]);
 	}
+	if (!s->committed && s->work)
+		S_rmtree(s->work);
 	/* folders made for output that never came */
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 2; k++) {
 		if (s->made[k] && !s->committed)
 			rmdir(s->made[k]);
 		free(s->made[k]);
 	}
+	free(s->parent);
+	free(s->work);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		free(s->files[i].name);
 		free(s->files[i].template_name);

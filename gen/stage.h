@@ -3,14 +3,17 @@
  * notice, ledger, accept): where its templates come from, where its
  * outputs go, and the provenance every output carries.
  *
- * A stage writes into OUT/<year>/<name>/ (SCHEMA.md "Output of a year").
- * Every file goes first to a hidden temporary name in that folder; nothing
- * of the earlier output is touched until xh_stage_commit(), which renames
- * every new file into place, removes the files an earlier run of the same
- * stage wrote that this run did not (a society no longer eligible loses
- * its form), and fsyncs the files and the folder once.  A stage freed
- * without a commit removes its temporaries: the previous complete output
- * stays as it was (CONVENTIONS.md "Files").
+ * A stage writes into OUT/<year>/<name>/ (SCHEMA.md "Output of a year"),
+ * a folder that belongs to it.  Every file goes first into a hidden folder
+ * beside it, OUT/<year>/.<name>.xhgen-PID/; nothing of the earlier output
+ * is touched until xh_stage_commit(), which syncs the new files once and
+ * exchanges the two folders in one step (renameat2 RENAME_EXCHANGE), so
+ * that the stage's folder holds the earlier complete output or the new
+ * one at every instant, even under SIGKILL; what an earlier run wrote and
+ * this one did not (a society no longer eligible) goes with the old
+ * folder.  A stage freed without a commit removes its hidden folder; the
+ * next stage of the same name removes what a killed run left
+ * (CONVENTIONS.md "Files").
  *
  * Templates are looked up in DIR/templates/ (staff-edited copies), then in
  * $XHGEN_TEMPLATES, then in the installed share folder, then in the

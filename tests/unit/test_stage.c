@@ -455,17 +455,30 @@ static void test_kill(const xh_year *y)
 	waitpid(pid, &st, 0);
 	CHECK("XHGEN_STOP_AFTER=2 kills the stage", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	char *l = listing(dir);
-	char *want = xasprintf(".xhgen-%ld-0.tmp|.xhgen-%ld-1.tmp|old.txt", (long)pid, (long)pid);
-	CHECK_STR("killed: the earlier output and two temporaries", l, want);
+	CHECK_STR("killed: the earlier output as it was", l, "old.txt");
+	free(l);
+	l = listing(OUT "/kill/2025");
+	char *want = xasprintf(".pack.xhgen-%ld|pack", (long)pid);
+	CHECK_STR("killed: the new output in a hidden folder beside it", l, want);
 	free(l);
 	free(want);
-	/* the next run removes the dead run's temporaries */
+	/* the next run removes the dead run's folder */
 	xh_diag d = {0};
 	xh_stage *s = xh_stage_begin(y, OUT "/kill", "pack", &d);
-	l = listing(dir);
-	CHECK_STR("begin removes a dead run's temporaries", l, "old.txt");
-	free(l);
 	xh_stage_free(s);
+	l = listing(OUT "/kill/2025");
+	CHECK_STR("begin removes a dead run's folder", l, "pack");
+	free(l);
+	/* killed between the two renames where folders cannot be exchanged:
+	 * the next run puts the old output back */
+	char *aside = xasprintf(OUT "/kill/2025/.pack.xhgen-%ld.old", (long)pid);
+	rename(dir, aside);
+	s = xh_stage_begin(y, OUT "/kill", "pack", &d);
+	xh_stage_free(s);
+	l = listing(dir);
+	CHECK_STR("begin puts back an output moved aside", l, "old.txt");
+	free(l);
+	free(aside);
 	xh_diag_free(&d);
 }
 
@@ -493,7 +506,9 @@ static void test_stage(const xh_year *y)
 	CHECK_STR("stage folder", xh_stage_dir(s), OUT "/out/2025/notice");
 	CHECK_STR("inputs sha256 over programme.xml and the record files",
 	          xh_stage_inputs_sha256(s), want);
-	CHECK("the folder exists while the stage runs", exists(OUT "/out/2025/notice"));
+	char *work = xasprintf(OUT "/out/2025/.notice.xhgen-%ld", (long)getpid());
+	CHECK("the stage writes into a hidden folder beside its own", exists(work));
+	free(work);
 	xh_stage_bytes(s, "a.csv", "x", 1, &diag);
 	CHECK("written under a hidden temporary name", !exists(OUT "/out/2025/notice/a.csv"));
 	xh_stage_free(s);
@@ -510,9 +525,9 @@ static void test_stage(const xh_year *y)
 	xh_err r1 = xh_stage_bytes(s, "名单.csv", "a,b\n", 4, &diag);
 	xh_err r2 = xh_stage_docx(s, doc, "甲学会.docx", d, "S01", extra, 1, &diag);
 	CHECK("two files written", r1 == XH_OK && r2 == XH_OK);
-	char *l = listing(OUT "/out/2025/notice");
-	char *wl = xasprintf(".xhgen-%ld-0.tmp|.xhgen-%ld-1.tmp", (long)getpid(), (long)getpid());
-	CHECK_STR("before the commit only temporaries", l, wl);
+	char *l = listing(OUT "/out/2025");
+	char *wl = xasprintf(".notice.xhgen-%ld", (long)getpid());
+	CHECK_STR("before the commit only the hidden folder", l, wl);
 	free(l);
 	free(wl);
 	CHECK("commit", xh_stage_commit(s, &diag) == XH_OK);
@@ -562,7 +577,7 @@ static void test_stage(const xh_year *y)
 	xh_stage_free(s);
 	CHECK("freeing a committed stage keeps its files", exists(OUT "/out/2025/notice/名单.csv"));
 
-	/* the next run: files it does not write go, hidden files and folders stay */
+	/* the next run: the folder is the stage's, whatever else is in it goes */
 	write_file(OUT "/out/2025/notice/.keep", "");
 	write_file(OUT "/out/2025/notice/手工.txt", "staff put this here");
 	xh_mkdirs(OUT "/out/2025/notice/sub");
@@ -578,7 +593,7 @@ static void test_stage(const xh_year *y)
 	free(before);
 	/* a library writes a file itself */
 	const char *tmp = xh_stage_tmp(s, "表.xlsx");
-	CHECK("xh_stage_tmp gives a hidden temporary", tmp && strstr(tmp, "/.xhgen-"));
+	CHECK("xh_stage_tmp gives a path in the hidden folder", tmp && strstr(tmp, "/.notice.xhgen-"));
 	if (tmp)
 		write_file(tmp, "PK");
 	CHECK("xh_stage_done", xh_stage_done(s, "表.xlsx", &diag) == XH_OK);
@@ -588,7 +603,7 @@ static void test_stage(const xh_year *y)
 	free(m);
 	CHECK("commit again", xh_stage_commit(s, &diag) == XH_OK);
 	l = listing(OUT "/out/2025/notice");
-	CHECK_STR("stale files removed, hidden files and folders kept", l, ".keep|sub|名单.csv|表.xlsx");
+	CHECK_STR("the folder holds exactly the new output", l, "名单.csv|表.xlsx");
 	free(l);
 	got = read_file(OUT "/out/2025/notice/名单.csv");
 	CHECK_STR("the new content", got, "c\n");
@@ -606,7 +621,7 @@ static void test_stage(const xh_year *y)
 	l = listing(OUT "/out/2025/notice");
 	got = read_file(OUT "/out/2025/notice/名单.csv");
 	CHECK("an uncommitted run changes nothing",
-	      !strcmp(l, ".keep|sub|名单.csv|表.xlsx") && got && !strcmp(got, "c\n"));
+	      !strcmp(l, "名单.csv|表.xlsx") && got && !strcmp(got, "c\n"));
 	free(l);
 	free(got);
 
@@ -637,7 +652,10 @@ static void test_stage(const xh_year *y)
 	CHECK_STR("xh_stage_bad_name is fine with a Chinese name", xh_stage_bad_name("威海市化工学会.docx") ? "bad" : "fine", "fine");
 	xh_stage_free(s);
 	l = listing(OUT "/out/2025/notice");
-	CHECK_STR("nothing left behind by the bad run", l, ".keep|sub|名单.csv|表.xlsx");
+	CHECK_STR("nothing left behind by the bad run", l, "名单.csv|表.xlsx");
+	free(l);
+	l = listing(OUT "/out/2025");
+	CHECK_STR("… nor beside it", l, "notice");
 	free(l);
 
 	xh_data_free(d);
