@@ -769,7 +769,7 @@ static void S_csv(const xh_accept *a, xh_buf *out)
 			if (q->pass || strcmp(qa->society_id, app->society_id))
 				continue;
 			char *r = S_short_reason(q);
-			xh_buf_printf(&why, "%s%d年度项目%s“%s”验收不通过", why.len ? "；" : "", y->prog.year,
+			xh_buf_printf(&why, "%s%d年度%s %s项目验收不通过", why.len ? "；" : "", y->prog.year,
 			              qa->id, qa->title);
 			if (*r)
 				xh_buf_printf(&why, "（%s）", r);

@@ -48,7 +48,7 @@ def main():
         "已支出{spent | yuan}元，结余{balance}元，资金执行率{rate}（已支出÷核定金额）。")
     d.h1("三、项目验收情况汇总表")
     d.p("单位：元", style="Plain", align="right")
-    d.table([8, 25, 27, 9, 23, 23, 23, 18], [
+    d.table([12.5, 22, 23, 12.5, 22, 22, 22, 20], [
         ["序号", "学会名称", "项目名称", "类别", "核定金额", "已拨付", "已支出", "验收结论"],
         [Cell("{#rows}{no}", align="center"), "{society}", "{title}", Cell("{class}", align="center"),
          Cell("{approved | yuan}", align="right"), Cell("{disbursed | yuan}", align="right"),
@@ -61,7 +61,7 @@ def main():
     d.p("{#has_failed}")
     d.p("以下项目验收不通过，按照实施方案取消所在学会{next_year}年度扶持资格：")
     d.p("{#failed}")
-    d.p("{no}．{society}“{title}”（{id}）：{reason}。")
+    d.p("{no}．{society}承担的{title}项目（{id}）：{reason}。")
     d.p("{/failed}")
     d.p("{/has_failed}")
     d.p("{^has_failed}")

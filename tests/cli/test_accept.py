@@ -443,7 +443,7 @@ def t_accept_ineligible(ctx, d):
     body = rows[1:]
     check([x[:2] for x in body] == [["S01", "2026"], ["S10", "2026"]], "rows %r" % body)
     for aid in ("A01", "A15", "A16", "A18"):
-        check("项目%s" % aid in body[0][2], "S01's reason lacks %s: %r" % (aid, body[0][2]))
+        check("2026年度%s " % aid in body[0][2], "S01's reason lacks %s: %r" % (aid, body[0][2]))
     check("A12" not in body[0][2] and "A19" not in body[0][2], "S01's reason names a passed project")
     check("A10" in body[1][2], "S10's reason %r" % body[1][2])
     # next year: the file copied into a 2027 folder; its review vetoes S01 and S10 (V-0)
