@@ -169,6 +169,12 @@ def programme(inp):
     return p
 
 
+def pack(ctx, *args):
+    """xhgen pack ARGS with the checkout's templates/ as $XHGEN_TEMPLATES: the ASan binary lives
+    in build/asan/, where no templates/ is beside it (a year's own templates/ still wins)."""
+    return ctx.xh("pack", *args, env=dict(ctx.env, XHGEN_TEMPLATES=os.path.join(ROOT, "templates")))
+
+
 # -- reading a pack --------------------------------------------------------------------------
 
 class Pack:
@@ -176,7 +182,7 @@ class Pack:
 
     def __init__(self, ctx, inp, out, want=0):
         self.ctx, self.inp, self.out = ctx, inp, out
-        self.p = ctx.xh("pack", inp, "-o", out)
+        self.p = pack(ctx, inp, "-o", out)
         check(self.p.returncode == want, "exit %d, want %d: %s" % (self.p.returncode, want,
                                                                   self.p.err[:600]))
         self.prog = programme(inp)
@@ -524,6 +530,11 @@ def t_pack_deterministic(ctx, d):
     # again into the same folder: the same bytes, nothing else left there
     Pack(ctx, y, a.out)
     check(listing(a.out) == la, "a rerun changed the pack")
+    if not ctx.asan:
+        # without $XHGEN_TEMPLATES: the templates/ beside the executable, the same bytes
+        p = ctx.xh("pack", y, "-o", os.path.join(d, "c"))
+        check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.err[:300]))
+        check(listing(os.path.join(d, "c")) == la, "the templates beside ./xhgen give another pack")
 
 
 @test
@@ -538,7 +549,7 @@ def t_pack_bad_name(ctx, d):
     # a vetoed society's bad name does not matter: it gets no form
     socs[1]["name"] = "威海市无党组织/学会"
     write_year(y, socs, ineligible=[["P03", "2025", "x"]])
-    p = ctx.xh("pack", y, "-o", out)
+    p = pack(ctx, y, "-o", out)
     check(p.returncode == 1, "exit %d: %s" % (p.returncode, p.err[:400]))
     lines = [l for l in p.err.splitlines() if "societies.xml" in l]
     check(len(lines) == 1 and "societies.xml:2: name (学会名称)" in lines[0] and "测试/学会" in lines[0],
@@ -550,20 +561,20 @@ def t_pack_bad_name(ctx, d):
     socs = [dict(s) for s in SMALL]
     socs[4]["name"] = "威海市测试:协会"
     write_year(y, socs, ineligible=[])
-    p = ctx.xh("pack", y, "-o", out)
+    p = pack(ctx, y, "-o", out)
     check(p.returncode == 1 and "societies.xml:6: name (学会名称)" in p.err and "Windows" in p.err,
           "a name with ':': exit %d: %r" % (p.returncode, p.err[:400]))
     check(listing(out) == before, "the previous pack changed after a name with ':'")
     # no earlier output: nothing at all
     out2 = os.path.join(d, "out2")
-    p = ctx.xh("pack", y, "-o", out2)
+    p = pack(ctx, y, "-o", out2)
     wrote = listing(out2) if os.path.isdir(out2) else {}
     check(p.returncode == 1 and not wrote, "exit %d, wrote %r" % (p.returncode, wrote))
     # two societies whose forms would have the same name
     socs = [dict(s) for s in SMALL]
     socs[4]["name"] = socs[0]["name"]
     write_year(y, socs, ineligible=[])
-    p = ctx.xh("pack", y, "-o", out)
+    p = pack(ctx, y, "-o", out)
     check(p.returncode == 1 and "societies.xml:6: name (学会名称)" in p.err,
           "a repeated name: exit %d: %r" % (p.returncode, p.err[:400]))
     check(listing(out) == before, "the previous pack changed after a repeated name")
@@ -589,9 +600,9 @@ def t_pack_loses_form(ctx, d):
 @test
 def t_pack_usage(ctx, d):
     y = small_year(d)
-    p = ctx.xh("pack", y)
+    p = pack(ctx, y)
     check(p.returncode == 2 and "-o" in p.err, "no -o: exit %d %r" % (p.returncode, p.err[:200]))
-    p = ctx.xh("pack", y, "-o", os.path.join(d, "o"), "--name", "x")
+    p = pack(ctx, y, "-o", os.path.join(d, "o"), "--name", "x")
     check(p.returncode == 2, "pack --name: exit %d" % p.returncode)
     p = ctx.xh("--help")
     check("xhgen pack DIR -o OUT" in p.out and re.search(r"^  pack ", p.out, re.M),
@@ -601,7 +612,7 @@ def t_pack_usage(ctx, d):
     shutil.copy(os.path.join(ROOT, "templates", "项目申报书.docx"), os.path.join(y, "templates"))
     with open(os.path.join(y, "templates", "申报须知.docx"), "wb") as f:
         f.write(b"not a zip")
-    p = ctx.xh("pack", y, "-o", os.path.join(d, "o"))
+    p = pack(ctx, y, "-o", os.path.join(d, "o"))
     check(p.returncode == 1 and "申报须知.docx" in p.err, "a broken 须知 template: exit %d %r"
           % (p.returncode, p.err[:300]))
     check(not os.path.exists(os.path.join(d, "o", "2026", "pack")) or
