@@ -29,6 +29,7 @@
 #include "opc.h"
 #include "rows.h"
 #include "schema.h"
+#include "stage.h"
 #include "xmlsafe.h"
 #include "year.h"
 
@@ -1425,13 +1426,6 @@ typedef struct {
 	char *tmp, *final;
 } S_out;
 
-/* DIR/.xhgen-PID-I.tmp: the names the stages use (stage.c), so that a
- * later stage run in the same folder clears what a killed run left. */
-static char *S_tmpname(const char *dir, size_t i)
-{
-	return xasprintf("%s/.xhgen-%ld-%zu.tmp", dir, (long)getpid(), i);
-}
-
 static int S_write_file(const char *path, const xh_buf *b)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -1461,7 +1455,9 @@ static int S_write_file(const char *path, const xh_buf *b)
 	return close(fd);
 }
 
-/* Writes the buffers to temporaries, then renames them all; on failure
+/* Writes the buffers to temporaries named as the stages name theirs
+ * (stage.h: DIR/.xhgen-PID-I.tmp, so that any later run in the folder
+ * clears what a killed one left), then renames them all; on failure
  * removes the temporaries and leaves the old files as they were. */
 static xh_err S_commit(const char *dir, const char *const *names, const xh_buf *bufs, size_t n,
                        xh_diag *diag)
@@ -1470,16 +1466,20 @@ static xh_err S_commit(const char *dir, const char *const *names, const xh_buf *
 	xh_err e = XH_OK;
 	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
-		o[i].tmp = S_tmpname(dir, i);
+		o[i].tmp = xh_stage_tmpname(dir, i);
 		o[i].final = xasprintf("%s/%s", dir, names[i]);
 	}
-	for (; done < n; done++)
+	/* complete files of a killed earlier run that never got their names */
+	xh_stage_remove_stale(dir);
+	for (; done < n; done++) {
 		if (S_write_file(o[done].tmp, &bufs[done]) != 0) {
 			xh_diag_add(diag, 0, "%s: cannot write: %s", o[done].final, strerror(errno));
 			unlink(o[done].tmp);
 			e = XH_ESYS;
 			break;
 		}
+		xh_stage_stop_point();
+	}
 	for (size_t i = 0; i < n && e == XH_OK; i++)
 		if (rename(o[i].tmp, o[i].final) != 0) {
 			xh_diag_add(diag, 0, "%s: cannot rename into place: %s", o[i].final, strerror(errno));

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import shutil
+import subprocess
 import sys
 import zipfile
 from xml.sax.saxutils import escape
@@ -523,6 +524,31 @@ def t_merge(ctx, out):
     return "kept 2 rows + extra column, update, dry-run, GB18030"
 
 
+def t_killed(ctx, out):
+    """Killed after the second of its three files is complete (XHGEN_STOP_AFTER): the year's
+    applications.csv and budget_lines.csv are as they were; the next run clears the temporaries
+    and writes all three."""
+    d = year(os.path.join(out, "y"))
+    forms = os.path.join(out, "forms")
+    os.makedirs(forms)
+    form(os.path.join(forms, "a.docx"), "S01")
+    collect(ctx, forms, d)
+    before = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d) if f.endswith(".csv")}
+    form(os.path.join(forms, "b.docx"), "S02")
+    r = subprocess.run([ctx.xhgen_path, "collect", forms, "-o", d], capture_output=True,
+                       env=dict(ctx.env, XHGEN_STOP_AFTER="2"), timeout=ctx.timeout)
+    check(r.returncode == -9, "XHGEN_STOP_AFTER=2 did not kill collect: %d %r" % (r.returncode, r.stderr[-300:]))
+    after = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d) if f.endswith(".csv")}
+    check(before == after, "a killed collect changed %r" % [f for f in after if before.get(f) != after[f]])
+    tmps = [f for f in os.listdir(d) if f.endswith(".tmp")]
+    check(len(tmps) == 2, "temporaries of the killed run: %r" % tmps)
+    collect(ctx, forms, d)
+    check(not [f for f in os.listdir(d) if f.endswith(".tmp")], "stale temporaries stay: %r" % os.listdir(d))
+    _, rows = recs(os.path.join(d, "applications.csv"))
+    check([x["id"] for x in rows] == ["2026-S01", "2026-S02"], "rows %r" % rows)
+    return "old files kept, temporaries cleared"
+
+
 def t_refuse(ctx, out):
     """A year keeping applications as XLSX is refused (the merge writes CSV); a bad year folder
     and a missing forms folder are errors (exit 1); usage errors exit 2."""
@@ -802,7 +828,8 @@ def same_review(ctx, out, years):
 
 
 def _pack(ctx, ydir, out):
-    p = ctx.xh("pack", ydir, "-o", out)
+    # the shipped templates, also for a binary that is not beside templates/ (build/asan/xhgen)
+    p = ctx.xh("pack", ydir, "-o", out, env=dict(ctx.env, XHGEN_TEMPLATES=os.path.join(ROOT, "templates")))
     check(p.returncode == 0, "xhgen pack: exit %d: %s" % (p.returncode, p.err[-600:]))
     pack = os.path.join(out, "2026", "pack")
     return {f.split("-项目申报书")[0]: os.path.join(pack, f) for f in os.listdir(pack)
@@ -933,6 +960,6 @@ def run(ctx):
         ctx.case(name, fn, ctx, ctx.fresh(name))
 
 
-for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_refuse,
+for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_refuse,
            t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
     test(_f)
