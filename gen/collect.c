@@ -53,6 +53,9 @@
 #define S_FORM_TEMPLATE "项目申报书.docx"
 #define S_REPORT "collect-report.csv"
 #define S_SEP "；"
+/* A real form has about sixty controls; the budget and duplicate checks
+ * compare controls pairwise, so a hostile one with a million is refused. */
+#define S_MAX_CONTROLS 5000
 
 /* The applications fields a form holds, in SCHEMA.md's order.  submitted
  * is the form's 填报日期: it fills an empty 提交日期 and never overwrites
@@ -423,6 +426,11 @@ static int S_read_doc(xh_pkg *p, const char *part, S_doc *d, xh_diag *diag)
 	if (!d->doc)
 		return -1;
 	S_walk(d, xmlDocGetRootElement(d->doc), NULL, NULL, NULL);
+	if (d->n > S_MAX_CONTROLS) {
+		xh_diag_add(diag, 0, "%s: %s: %zu content controls (a form has at most %d)", xh_pkg_path(p),
+		            part, d->n, S_MAX_CONTROLS);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1376,6 +1384,22 @@ static void S_csv_row(xh_buf *b, char *const *cells, size_t n)
 	xh_buf_adds(b, "\r\n");
 }
 
+/* A row of the report, which people open in Excel: a file name that a
+ * spreadsheet would take for a formula gets a leading apostrophe
+ * (CONVENTIONS.md: no formula injection).  The record files are data and
+ * keep their text. */
+static void S_report_row(xh_buf *b, char *const *cells, size_t n)
+{
+	char **g = xcalloc(n + 1, sizeof(*g));
+	for (size_t i = 0; i < n; i++)
+		g[i] = strchr("=+-@\t\r", cells[i][0]) && cells[i][0] ? xasprintf("'%s", cells[i])
+		                                                       : xstrdup(cells[i]);
+	S_csv_row(b, g, n);
+	for (size_t i = 0; i < n; i++)
+		free(g[i]);
+	free(g);
+}
+
 static void S_table_csv(const S_table *t, xh_buf *b)
 {
 	xh_buf_adds(b, "\xEF\xBB\xBF");
@@ -1841,7 +1865,7 @@ xh_err xh_collect(const char *forms_dir, const char *dir, int dry_run, FILE *out
 		if (ent[k] < 0) {
 			size_t i = (size_t)(-ent[k] - 1);
 			char *cells[6] = {skipped[i], "", "", "", "未导入", (char *)why_skipped[i]};
-			S_csv_row(&report, cells, 6);
+			S_report_row(&report, cells, 6);
 			fprintf(out, "  已跳过 skipped  %s: %s\n", skipped[i], why_skipped[i]);
 			continue;
 		}
@@ -1856,7 +1880,7 @@ xh_err xh_collect(const char *forms_dir, const char *dir, int dry_run, FILE *out
 		char *cells[6] = {f->file, f->society ? f->society : "", s ? s->name : "",
 		                  f->application ? f->application : "",
 		                  (char *)S_result_word(f->result), (char *)xh_buf_cstr(&f->problems)};
-		S_csv_row(&report, cells, 6);
+		S_report_row(&report, cells, 6);
 	}
 	free(ent);
 
