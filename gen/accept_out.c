@@ -21,7 +21,6 @@
  * through the stage (stage.h): temporary names, renamed together at the
  * commit, provenance properties in every DOCX and in the workbook.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -676,10 +675,14 @@ static void S_sheet_stats(S_book *b, lxw_worksheet *ws, const char *list)
 	free(note);
 }
 
-/* Writes 验收汇总.xlsx to the stage's temporary name for it.  The book is
- * made in the stage's folder under that temporary name (book.h renames
- * its own temporary file to it), then handed to the stage. */
-static int S_write_xlsx(const xh_accept *a, xh_stage *s, const char *out, xh_diag *diag)
+/* Writes 验收汇总.xlsx to the stage's temporary name for it.  book.h
+ * writes a workbook into an xh_book_dir OUT/<year>/<sub> under a
+ * temporary name of its own and renames it at xh_book_dir_commit(): the
+ * book's folder is made the one the stage writes into (its hidden work
+ * folder OUT/<year>/.acceptance.xhgen-PID, never the live stage folder),
+ * and the book's name the temporary's, so that the book's commit leaves
+ * the finished file exactly where the stage expects it. */
+static int S_write_xlsx(const xh_accept *a, xh_stage *s, xh_diag *diag)
 {
 	const xh_year *y = a->y;
 	const char *tmp = xh_stage_tmp(s, S_XLSX);
@@ -687,9 +690,34 @@ static int S_write_xlsx(const xh_accept *a, xh_stage *s, const char *out, xh_dia
 		xh_diag_add(diag, 0, "%s/%s: cannot write", xh_stage_dir(s), S_XLSX);
 		return -1;
 	}
-	const char *base = strrchr(tmp, '/');
-	base = base ? base + 1 : tmp;
-	xh_book_dir *d = xh_book_dir_new(out, y->prog.year, S_STAGE, diag);
+	/* tmp = PARENT/<year>/SUB/BASE */
+	char *work = xstrdup(tmp);
+	char *slash = strrchr(work, '/');
+	const char *base = slash ? slash + 1 : tmp;
+	char *sub = NULL, *parent = NULL;
+	if (slash) {
+		*slash = '\0';
+		char *s2 = strrchr(work, '/');
+		if (s2) {
+			sub = s2 + 1;
+			*s2 = '\0';
+			char *s3 = strrchr(work, '/');
+			char ybuf[16];
+			snprintf(ybuf, sizeof(ybuf), "%d", y->prog.year);
+			if (s3 && !strcmp(s3 + 1, ybuf)) {
+				*s3 = '\0';
+				parent = work;
+			} else if (!s3 && !strcmp(work, ybuf)) {
+				parent = ".";
+			}
+		}
+	}
+	if (!parent) {
+		xh_diag_add(diag, 0, "%s: cannot write: not in a folder OUT/%d/…", tmp, y->prog.year);
+		free(work);
+		return -1;
+	}
+	xh_book_dir *d = xh_book_dir_new(parent, y->prog.year, sub, diag);
 	S_book b;
 	memset(&b, 0, sizeof(b));
 	b.a = a;
@@ -712,17 +740,8 @@ static int S_write_xlsx(const xh_accept *a, xh_stage *s, const char *out, xh_dia
 		}
 		ok = xh_book_close(b.bk) == 0 && xh_book_dir_commit(d) == 0;
 	}
-	if (ok) {
-		/* the book's folder is the stage's; should the stage keep its
-		 * temporaries elsewhere, move the file there */
-		char *plain = xasprintf("%s/%d/%s/%s", out, y->prog.year, S_STAGE, base);
-		if (strcmp(plain, tmp) != 0 && rename(plain, tmp) != 0) {
-			xh_diag_add(diag, 0, "%s: cannot write: %s", tmp, strerror(errno));
-			ok = 0;
-		}
-		free(plain);
-	}
 	xh_book_dir_free(d, 0);
+	free(work);
 	return ok && xh_stage_done(s, S_XLSX, diag) == XH_OK ? 0 : -1;
 }
 
@@ -856,7 +875,7 @@ xh_err xh_accept_cmd(const xh_year *y, const struct xh_review *r, const char *ou
 		e = d ? xh_stage_docx(s, ts, "验收汇总.docx", d, "", NULL, 0, diag) : XH_EDATA;
 		xh_data_free(d);
 	}
-	if (e == XH_OK && S_write_xlsx(a, s, out, diag) != 0)
+	if (e == XH_OK && S_write_xlsx(a, s, diag) != 0)
 		e = XH_ESYS;
 	if (e == XH_OK) {
 		xh_buf csv = XH_BUF_INIT;

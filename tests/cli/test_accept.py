@@ -559,6 +559,36 @@ def t_accept_bad_template(ctx, d):
 
 
 @test
+def t_accept_killed(ctx, d):
+    # XHGEN_STOP_AFTER=N: SIGKILL right after the N-th file is complete under its temporary
+    # name (the 9 conclusions, the summary, the workbook, the CSV: 12 files).  The stage
+    # folder must hold the previous complete output, byte for byte; the next run is whole.
+    y = copy_fixture(d)
+    out = os.path.join(d, "out")
+    Run(ctx, y, out)
+    stage = os.path.join(out, STAGE)
+    before = {f: open(os.path.join(stage, f), "rb").read() for f in os.listdir(stage)}
+    # a changed year: A12's materials now late, so the new output differs
+    p = os.path.join(y, "acceptance.csv")
+    s = open(p, encoding="utf-8-sig").read().replace("A12,2026-11-30", "A12,2026-12-02")
+    open(p, "w", encoding="utf-8-sig", newline="").write(s)
+    env = dict(ctx.env)
+    for n in (1, 10, 11, 12):
+        env["XHGEN_STOP_AFTER"] = str(n)
+        k = subprocess.run([ctx.xhgen_path, "accept", y, "-o", out], capture_output=True, env=env,
+                           timeout=ctx.timeout)
+        check(k.returncode == -9, "XHGEN_STOP_AFTER=%d: exit %d, stderr %r" % (n, k.returncode, k.stderr[-300:]))
+        now = {f: open(os.path.join(stage, f), "rb").read() for f in os.listdir(stage)}
+        check(now == before, "killed after %d files: the stage folder changed: %r"
+              % (n, sorted(f for f in set(now) | set(before) if now.get(f) != before.get(f))))
+    r = Run(ctx, y, out)
+    check(listing(out) == sorted(os.path.join(STAGE, f) for f in before), "after the kills OUT holds %r" % listing(out))
+    check(any(l.startswith("A12 ") and "逾期2天" in l for l in r.lines), "the new run: %r" % r.lines[:3])
+    check(open(os.path.join(stage, "A12-验收结论书.docx"), "rb").read() != before["A12-验收结论书.docx"],
+          "A12's conclusion was not rewritten")
+
+
+@test
 def t_accept_usage(ctx, d):
     p = ctx.xh("accept", FIXTURE)
     check(p.returncode == 2 and "-o OUT is required" in p.err, "no -o: %d %r" % (p.returncode, p.err))
