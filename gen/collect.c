@@ -743,15 +743,37 @@ static const char *S_label(const S_ctl *c, const S_tpl *t, const char *tag)
 	return tag;
 }
 
-/* Text typed beside an empty control in its table cell: the cell's text
- * outside the xh: controls, when it differs from the template's. */
-static char *S_outside(const S_ctl *c, const S_tpl *t, int check_template)
+/* Text typed beside a control in its table cell: the cell's text outside
+ * the xh: controls less what the template has there (a label, "至"
+ * between two dates, "人民币").  Without the template (check_template),
+ * nothing is read: the label could not be told from typed text.  *shared
+ * is set when other controls share the cell: the text then belongs to no
+ * one field. */
+static char *S_outside(const S_doc *d, const S_ctl *c, const S_tpl *t, int check_template,
+                       int *shared)
 {
+	*shared = 0;
 	if (!c->tc)
 		return NULL;
-	char *out = S_text(c->tc, 1);
 	const S_tctl *tc = S_tpl_find(t, c->tag);
-	if (!*out || (check_template && (!tc || (tc->outside && !strcmp(tc->outside, out))))) {
+	if (check_template && !tc)
+		return NULL;
+	for (size_t k = 0; k < d->n; k++)
+		*shared |= d->c[k].tc == c->tc && &d->c[k] != c;
+	char *out = S_text(c->tc, 1);
+	const char *tpl = tc && tc->outside ? tc->outside : "";
+	size_t ol = strlen(out), tl = strlen(tpl);
+	const char *hit = tl ? strstr(out, tpl) : NULL;
+	if (hit) {
+		/* the template's text stays where it was: what is left was typed */
+		memmove(out + (hit - out), hit + tl, ol - (size_t)(hit - out) - tl + 1);
+		const char *p = out;
+		size_t n = strlen(out);
+		xh_trim(&p, &n);
+		memmove(out, p, n);
+		out[n] = '\0';
+	}
+	if (!*out) {
 		free(out);
 		return NULL;
 	}
@@ -781,8 +803,13 @@ static void S_fields_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 			const char *v = S_ctl_value(c, fl, &tmp);
 			if (!*v) {
 				/* typed beside the control instead of into it */
-				char *o = S_outside(c, t, 1);
-				if (o && !typed) {
+				int shared;
+				char *o = S_outside(d, c, t, 1, &shared);
+				if (o && shared)
+					S_prob(f, diag, 0, "%s (xh:%s): 控件旁的文字不能确定属于哪个字段，未读取 text "
+					       "beside controls that share a cell, not read: \"%.*s\"", fl->label, fl->id,
+					       S_clip(o), o);
+				else if (o && !typed) {
 					typed = o;
 					o = NULL;
 				}
@@ -993,7 +1020,8 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 		int added = 0;
 		if (ctl[S_B_TOTAL]) {
 			const S_ctl *c = ctl[S_B_TOTAL];
-			char *o = *c->text ? NULL : S_outside(c, t, 0);
+			int shared;
+			char *o = *c->text ? NULL : S_outside(d, c, t, 0, &shared);
 			const char *s = *c->text ? c->text : o ? o : "";
 			if (*s) {
 				const char *why;
@@ -1013,7 +1041,8 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 			for (int b = 0; b < 3; b++) {
 				const S_ctl *c = ctl[b];
 				if (c) {
-					char *o = S_outside(c, t, 0);
+					int shared;
+					char *o = S_outside(d, c, t, 0, &shared);
 					if (!*c->text && o) {
 						v[b] = o;
 						S_prob(f, diag, 0, "经费预算表第 %d 行 row %d: %s (xh:%s): 填写在控件之外 "
