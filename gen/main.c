@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -18,6 +19,7 @@
 #include "collect.h"
 #include "i18n.h"
 #include "init.h"
+#include "run.h"
 #include "stage.h"
 #include "accept.h"
 #include "ledger.h"
@@ -40,16 +42,17 @@ typedef struct {
 	const char *help;
 } S_opt;
 
-enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION, O_YEAR, O_XLSX, O_DRY_RUN };
+enum { O_ALLOW_MISSING = 256, O_DELIMITERS, O_NAME, O_HELP, O_VERSION, O_YEAR, O_XLSX, O_PDF, O_DRY_RUN };
 
 static const S_opt S_opts[] = {
-	{"output", 1, 'o', "PATH", "the output file (fill) or folder (merge)"},
+	{"output", 1, 'o', "PATH", "where to write: OUT of OUT/<year>/ (year commands), the file (fill), the folder (merge), the year folder (collect)"},
 	{"name", 1, O_NAME, "PATTERN", "merge: file name of each document, filled like a tag, e.g. '{name}.docx'"},
 	{"allow-missing", 0, O_ALLOW_MISSING, NULL, "render a missing value as empty instead of failing"},
 	{"delimiters", 1, O_DELIMITERS, "'OPEN CLOSE'", "tag delimiters, default '{ }'"},
 	{"jobs", 1, 'j', "N", "merge: documents rendered in parallel (default: one per core)"},
 	{"year", 1, O_YEAR, "YEAR", "init: the programme year of the new folder"},
 	{"xlsx", 0, O_XLSX, NULL, "init: record files as XLSX (default CSV)"},
+	{"pdf", 0, O_PDF, NULL, "run: also convert every DOCX to PDF with LibreOffice"},
 	{"dry-run", 0, O_DRY_RUN, NULL, "collect: show what would change, write nothing"},
 	{"help", 0, O_HELP, NULL, "show this help and exit"},
 	{"version", 0, O_VERSION, NULL, "show the version and exit"},
@@ -58,46 +61,145 @@ static const S_opt S_opts[] = {
 
 static void S_usage(FILE *f)
 {
-	fputs("usage: xhgen fill  TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
-	      "       xhgen merge TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
-	      "       xhgen tags  TEMPLATE.docx [--delimiters ...]\n"
-	      "       xhgen init  DIR --year YEAR [--xlsx]\n"
-	      "       xhgen check DIR\n"
-	      "       xhgen pack DIR -o OUT\n"
-	      "       xhgen review DIR -o OUT\n"
-	      "       xhgen notice DIR -o OUT\n"
-	      "       xhgen ledger DIR -o OUT\n"
-	      "       xhgen accept DIR -o OUT\n"
-	      "       xhgen collect FORMS_DIR -o DIR [--dry-run]\n",
+	fputs("usage: xhgen run     DIR -o OUT [--pdf]\n"
+	      "       xhgen init    DIR --year YEAR [--xlsx]\n"
+	      "       xhgen check   DIR\n"
+	      "       xhgen pack    DIR -o OUT\n"
+	      "       xhgen review  DIR -o OUT\n"
+	      "       xhgen notice  DIR -o OUT\n"
+	      "       xhgen ledger  DIR -o OUT\n"
+	      "       xhgen accept  DIR -o OUT\n"
+	      "       xhgen verify  DIR -o OUT\n"
+	      "       xhgen collect FORMS_DIR -o DIR [--dry-run]\n"
+	      "       xhgen fill    TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
+	      "       xhgen merge   TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
+	      "       xhgen tags    TEMPLATE.docx [--delimiters ...]\n"
+	      "       xhgen COMMAND --help\n",
 	      f);
 }
 
-static void S_help(void)
+/* What `xhgen COMMAND --help` says: the command's usage line (from
+ * S_usage), what it does, and the options it takes. */
+typedef struct {
+	const char *name;
+	const char *opts; /* the long options it takes, space-separated */
+	const char *text;
+} S_cmd_help;
+
+static const S_cmd_help S_cmds[] = {
+	{"run", "output pdf",
+	 "the whole year: check, pack, review, notice, ledger, accept into OUT/<year>/,\n"
+	 "then the outputs read back and reconciled (exit 3 if they disagree) and\n"
+	 "OUT/<year>/manifest.csv: every input and output with its SHA-256; the\n"
+	 "findings of every stage in OUT/<year>/run-report.txt"},
+	{"init", "year xlsx",
+	 "a new, empty year folder: programme.xml with the seed's rules and every\n"
+	 "record file with its header row, for staff to fill in; never overwrites"},
+	{"check", "", "validate a programme year folder (programme.xml and the record files)"},
+	{"pack", "output",
+	 "the application pack: one 项目申报书 per eligible society, 申报须知 and\n"
+	 "a zip of them in OUT/<year>/pack/; lists the societies without a form"},
+	{"review", "output",
+	 "formal review, eligibility and selection of a year folder: writes\n"
+	 "OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv"},
+	{"notice", "output",
+	 "the publicity notice (公示) of the proposed projects: writes\n"
+	 "OUT/<year>/notice/公示.docx and 公示.html and prints the period"},
+	{"ledger", "output",
+	 "the fund ledger: writes OUT/<year>/ledger/资金台账.xlsx and prints the\n"
+	 "payments and expenses that break the spending rules"},
+	{"accept", "output",
+	 "acceptance (验收): one 验收结论书 per approved project, 验收汇总.docx\n"
+	 "and .xlsx, next year's ineligible.csv in OUT/<year>/acceptance/;\n"
+	 "prints the failed projects and where the panel and the rules disagree"},
+	{"verify", "output", "read OUT/<year>/ back and reconcile it (what run does last)"},
+	{"collect", "output dry-run",
+	 "read the returned 项目申报书 of FORMS_DIR (their content controls) into\n"
+	 "the year folder DIR: merges applications.csv and budget_lines.csv,\n"
+	 "writes collect-report.csv (a row per form)"},
+	{"fill", "output allow-missing delimiters", "fill TEMPLATE once from DATA into OUT.docx"},
+	{"merge", "output name jobs allow-missing delimiters",
+	 "one document per record of DATA into DIR, named by --name"},
+	{"tags", "delimiters", "list every tag and section of TEMPLATE with its part and paragraph"},
+};
+#define NCMDS (sizeof(S_cmds) / sizeof(S_cmds[0]))
+
+static void S_opt_line(const S_opt *o)
 {
-	printf("xhgen %s — fills DOCX templates with data (docxtemplater syntax)\n\n", XH_VERSION);
+	char lhs[64];
+	if (o->val < 256)
+		snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", o->val, o->name, o->arg ? " " : "",
+		         o->arg ? o->arg : "");
+	else
+		snprintf(lhs, sizeof(lhs), "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	printf("  %-28s %s\n", lhs, o->help);
+}
+
+/* The text with every line but the first indented by ind spaces. */
+static void S_indented(const char *text, int ind)
+{
+	for (const char *p = text; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%*s", ind, "");
+	}
+	putchar('\n');
+}
+
+static int S_takes(const S_cmd_help *c, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = c->opts; (p = strstr(p, opt)) != NULL; p += n)
+		if ((p == c->opts || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* `xhgen --help`, or `xhgen COMMAND --help` when cmd names a command. */
+static void S_help(const char *cmd)
+{
+	const S_cmd_help *c = NULL;
+	for (size_t i = 0; cmd && i < NCMDS; i++)
+		if (!strcmp(S_cmds[i].name, cmd))
+			c = &S_cmds[i];
+	if (c) {
+		/* the command's line of S_usage */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		if (m) {
+			S_usage(m);
+			fclose(m);
+			char *want = xasprintf("xhgen %s ", c->name);
+			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+				char *at = strstr(line, want);
+				if (at)
+					printf("usage: %s\n", at);
+			}
+			free(want);
+			free(text);
+		}
+		printf("\n");
+		S_indented(c->text, 0);
+		printf("\noptions:\n");
+		for (size_t i = 0; i < NOPTS; i++)
+			if (S_takes(c, S_opts[i].name))
+				S_opt_line(&S_opts[i]);
+		printf("  %-28s %s\n", "    --help", "show this help and exit");
+		printf("\nexit status: 0 done, 1 data or template error (nothing written),\n"
+		       "2 usage error, 3 system failure.  See man xhgen.\n");
+		return;
+	}
+	printf("xhgen %s — the paperwork of the 学会创新和服务能力提升工程 programme year\n"
+	       "(威海市科协) and a DOCX template engine with docxtemplater's syntax\n\n",
+	       XH_VERSION);
 	S_usage(stdout);
-	printf("\ncommands:\n"
-	       "  fill   fill TEMPLATE once from DATA into OUT.docx\n"
-	       "  merge  one document per record of DATA into DIR, named by --name\n"
-	       "  tags   list every tag and section of TEMPLATE with its part and paragraph\n"
-	       "  init   a new, empty year folder: programme.xml with the seed's rules and\n"
-	       "         every record file with its header row, for staff to fill in\n"
-	       "  check  validate a programme year folder (programme.xml and the record files)\n"
-	       "  pack   the application pack: one 项目申报书 per eligible society, 申报须知 and\n"
-	       "         a zip of them in OUT/<year>/pack/; lists the societies without a form\n"
-	       "  review formal review, eligibility and selection of a year folder: writes\n"
-	       "         OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv\n"
-	       "  notice the publicity notice (公示) of the proposed projects: writes\n"
-	       "         OUT/<year>/notice/公示.docx and 公示.html and prints the period\n"
-	       "  ledger the fund ledger: writes OUT/<year>/ledger/资金台账.xlsx and prints the\n"
-	       "         payments and expenses that break the spending rules\n"
-	       "  accept acceptance (验收): one 验收结论书 per approved project, 验收汇总.docx\n"
-	       "         and .xlsx, next year's ineligible.csv in OUT/<year>/acceptance/;\n"
-	       "         prints the failed projects and where the panel and the rules disagree\n"
-	       "  collect read the returned 项目申报书 of FORMS_DIR (their content controls)\n"
-	       "         into the year folder DIR: merges applications.csv and\n"
-	       "         budget_lines.csv, writes collect-report.csv (a row per form)\n"
-	       "\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
+	printf("\ncommands:\n");
+	for (size_t i = 0; i < NCMDS; i++) {
+		printf("  %-8s", S_cmds[i].name);
+		S_indented(S_cmds[i].text, 10);
+	}
+	printf("\nDATA is .json (an object; for merge an array of objects), .xml (the root's\n"
 	       "child elements are fields, repeated elements a list; for merge the repeated\n"
 	       "children of the root are the records), or .csv/.xlsx (the list `rows`; for\n"
 	       "merge each row is a record, read as it is rendered).\n"
@@ -105,17 +207,8 @@ static void S_help(void)
 	       "filters: {amount | yuan}  {amount | wan}  {amount | cny}  {d | date}  {d | date:\"cn\"}\n"
 	       "         {x | default:\"—\"}  {list | count}  {phone | mask}  {rows | sum:\"amount\"}\n"
 	       "\noptions:\n");
-	for (size_t i = 0; i < NOPTS; i++) {
-		char lhs[64];
-		const S_opt *o = &S_opts[i];
-		if (o->val < 256)
-			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", o->val, o->name, o->arg ? " " : "",
-			         o->arg ? o->arg : "");
-		else
-			snprintf(lhs, sizeof(lhs), "    --%s%s%s", o->name, o->arg ? " " : "",
-			         o->arg ? o->arg : "");
-		printf("  %-28s %s\n", lhs, o->help);
-	}
+	for (size_t i = 0; i < NOPTS; i++)
+		S_opt_line(&S_opts[i]);
 	printf("\nexit status: 0 done, 1 data or template error (nothing written),\n"
 	       "2 usage error, 3 system failure.\n");
 }
@@ -221,7 +314,7 @@ int main(int argc, char **argv)
 	lopts[NOPTS] = (struct option){NULL, 0, NULL, 0};
 
 	const char *out = NULL, *pattern = NULL, *delims = NULL;
-	int allow_missing = 0, jobs = 0, year = 0, xlsx = 0, dry_run = 0;
+	int help = 0, allow_missing = 0, jobs = 0, year = 0, xlsx = 0, pdf = 0, dry_run = 0;
 	char *pos[8];
 	int npos = 0;
 	/* Options may come before or after the operands. */
@@ -255,10 +348,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case O_XLSX: xlsx = 1; break;
+		case O_PDF: pdf = 1; break;
 		case O_ALLOW_MISSING: allow_missing = 1; break;
 		case O_DELIMITERS: delims = optarg; break;
 		case O_DRY_RUN: dry_run = 1; break;
-		case O_HELP: S_help(); return fclose(stdout) == 0 ? 0 : XH_ESYS;
+		case O_HELP: help = 1; break;
 		case O_VERSION: printf("xhgen %s\n", XH_VERSION); return fclose(stdout) == 0 ? 0 : XH_ESYS;
 		case '?':
 		default: {
@@ -270,6 +364,10 @@ int main(int argc, char **argv)
 			return S_fail_usage(msg);
 		}
 		}
+	}
+	if (help) {
+		S_help(npos ? pos[0] : NULL);
+		return fclose(stdout) == 0 ? 0 : XH_ESYS;
 	}
 	if (npos == 0)
 		return S_fail_usage("no command given");
@@ -305,6 +403,45 @@ int main(int argc, char **argv)
 		xh_doc_list(doc, stdout);
 		xh_doc_free(doc);
 		rc = fclose(stdout) == 0 ? XH_OK : XH_ESYS;
+	} else if (!strcmp(cmd, "run")) {
+		if (npos != 2) {
+			rc = S_fail_usage("run: expected DIR, a programme year folder");
+			goto done;
+		}
+		if (!out) {
+			rc = S_fail_usage("run: -o OUT is required");
+			goto done;
+		}
+		if (pattern || jobs || allow_missing || delims || year || xlsx) {
+			rc = S_fail_usage("run takes only -o OUT and --pdf");
+			goto done;
+		}
+		char *soffice = pdf ? xh_run_soffice() : NULL;
+		if (pdf && !soffice) {
+			/* refused before anything is done (CONVENTIONS.md: exit 2) */
+			fprintf(stderr, "xhgen: %s\n",
+			        _("--pdf needs LibreOffice, which is not installed: "
+			          "apt-get install libreoffice-writer-nogui"));
+			rc = XH_EUSAGE;
+			goto done;
+		}
+		free(soffice);
+		xh_run_opts ro = {pdf, isatty(2)};
+		rc = S_report(&diag, xh_run_year(pos[1], out, &ro, stdout, &diag), 0);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
+	} else if (!strcmp(cmd, "verify")) {
+		if (npos != 2 || !out) {
+			rc = S_fail_usage("verify: expected DIR -o OUT");
+			goto done;
+		}
+		if (pattern || jobs || allow_missing || delims || year || xlsx || pdf) {
+			rc = S_fail_usage("verify takes only -o OUT");
+			goto done;
+		}
+		rc = S_report(&diag, xh_run_verify(pos[1], out, stdout, &diag), 0);
+		if (fclose(stdout) != 0 && rc == XH_OK)
+			rc = XH_ESYS;
 	} else if (!strcmp(cmd, "init")) {
 		if (npos != 2 || !year) {
 			rc = S_fail_usage("init: expected DIR --year YEAR");

@@ -311,6 +311,15 @@ static size_t S_new_entry(xh_stage *s, const char *name)
 	return s->n++;
 }
 
+static void (*S_hook)(void *ud, const char *stage, size_t nfiles);
+static void *S_hook_ud;
+
+void xh_stage_on_file(void (*fn)(void *ud, const char *stage, size_t nfiles), void *ud)
+{
+	S_hook = fn;
+	S_hook_ud = ud;
+}
+
 /* Entry i is complete under its temporary name: into the list of files. */
 static void S_done(xh_stage *s, size_t i, const char *sha, unsigned long long size,
                    const xh_doc *doc)
@@ -324,6 +333,8 @@ static void S_done(xh_stage *s, size_t i, const char *sha, unsigned long long si
 	memcpy(f->template_sha256, doc ? xh_doc_sha256(doc) : "", doc ? XH_SHA256_HEX : 1);
 	s->ent[i].done = 1;
 	s->ent[i].file = s->nfiles++;
+	if (S_hook)
+		S_hook(S_hook_ud, s->name, s->nfiles);
 }
 
 static xh_err S_write(xh_stage *s, const char *name, const void *p, size_t n,

@@ -120,6 +120,11 @@ struct xh_review;
 typedef xh_err (*xh_stage_cmd)(const xh_year *y, const struct xh_review *r, const char *out,
                                FILE *report, xh_stage **keep, xh_diag *diag);
 
+/* Progress: fn (when not NULL) is called after every file a stage has
+ * written, with the stage's name and its count of files so far.  One
+ * hook for the process (run's progress bar); stages never print. */
+void xh_stage_on_file(void (*fn)(void *ud, const char *stage, size_t nfiles), void *ud);
+
 /* A file name from data: NULL when it is fine, else why not ("contains
  * a slash", …): empty, '/', '\\', "..", a control character, not UTF-8,
  * longer than 255 bytes. */
