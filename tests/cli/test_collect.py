@@ -254,7 +254,10 @@ def report(d):
 
 
 def collect(ctx, forms, d, *extra, code=0):
-    p = ctx.xh("collect", forms, "-o", d, *extra)
+    # the shipped form template (its placeholders, the text beside its controls) also for a
+    # binary that is not beside templates/ (build/asan/xhgen); DIR/templates comes first
+    p = ctx.xh("collect", forms, "-o", d, *extra,
+               env=dict(ctx.env, XHGEN_TEMPLATES=os.path.join(ROOT, "templates")))
     check(p.returncode == code, "collect exit %d (want %d): %s %s" % (p.returncode, code, p.out[-600:], p.err[-900:]))
     return p
 
