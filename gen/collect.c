@@ -1941,8 +1941,8 @@ xh_err xh_collect(const char *forms_dir, const char *dir, int dry_run, FILE *out
 	if (dry_run)
 		fprintf(out, "--dry-run: nothing written 未写入任何文件\n");
 	else if (rc == XH_OK)
-		fprintf(out, "written 已写入: %s%s/%s\n", changed ? "applications.csv, budget_lines.csv, " : "",
-		        dir, S_REPORT);
+		fprintf(out, "written 已写入 %s: %s%s\n", dir,
+		        changed ? "applications.csv, budget_lines.csv, " : "", S_REPORT);
 
 	for (size_t k = 0; k < 3; k++)
 		xh_buf_free(&bufs[k]);

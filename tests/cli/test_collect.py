@@ -34,14 +34,10 @@ def test(fn):
 
 
 YEAR = os.path.join(ROOT, "tests", "fixtures", "year2026")
-FIX = os.path.join(ROOT, "tests", "fixtures", "collect")
 CATEGORIES = ["党建", "学术交流", "科学普及", "技术服务", "咨询服务", "承接政府委托", "双创活动", "项目运行"]
 APP_HEAD = ["id", "society", "title", "class", "amount", "start", "end", "summary", "goals",
             "submitted", "materials_complete", "materials_authentic"]
 REPORT_HEAD = ["文件名", "学会编号", "学会名称", "申报编号", "结果", "问题"]
-NAMES = {"S01": "威海市机械工程学会", "S02": "威海市医学会", "S03": "威海市海洋学会",
-         "S04": "威海市计算机学会", "S05": "威海市复合材料学会", "S09": "威海市农学会",
-         "S13": "威海市中医药学会", "S15": "威海市旅游学会"}
 PLACEHOLDER = {"title": "请填写项目名称", "class": "请选择类别", "amount": "请填写申请金额",
                "start": "请填写开始日期", "end": "请填写结束日期", "summary": "请填写项目内容",
                "goals": "请填写预期成效", "plan": "请填写实施计划", "submitted": "请选择填报日期",
