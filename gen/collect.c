@@ -1466,7 +1466,7 @@ static void S_show(FILE *out, const char *s)
 	}
 	size_t n = 0;
 	fputc('"', out);
-	for (; s[n] && n < 60; n++)
+	for (; n < 60 && s[n]; n++)
 		fputc(s[n] == '\n' || s[n] == '\r' || s[n] == '\t' ? ' ' : s[n], out);
 	while (((unsigned char)s[n] & 0xC0) == 0x80)
 		fputc(s[n++], out);
