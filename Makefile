@@ -110,7 +110,7 @@ unit: $(UNIT_BIN) $(UNIT_ASAN)
 # The main job on the embedded sample year.
 run: deps
 	$(Q)$(MAKE) --no-print-directory xhgen $(MO)
-	$(Q)sh tests/run-year.sh ./xhgen input output
+	$(Q)./xhgen run input -o output
 
 # Everything: unit, spec, docxtemplater suite, golden, CLI and LibreOffice
 # tests, then the ASan+UBSan rerun; ends with "N passed, M failed".

@@ -472,16 +472,11 @@ xh_doc *xh_stage_template(xh_stage *s, const char *file, xh_diag *diag)
 	if (env && *env)
 		cand[nc++] = xasprintf("%s/%s", env, file);
 	cand[nc++] = xasprintf("%s/templates/%s", XH_DATADIR, file);
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			cand[nc++] = xasprintf("%s/templates/%s", exe, file);
-		}
-	}
+	/* the checkout's: beside ./xhgen, or two up from build/asan/xhgen */
+	char *rel = xasprintf("templates/%s", file);
+	char *mine = xh_exe_path(rel);
+	free(rel);
+	cand[nc++] = mine ? mine : xasprintf("templates/%s (beside xhgen)", file);
 	xh_doc *doc = NULL;
 	size_t i = 0;
 	while (i < nc && !S_exists(cand[i]))

@@ -331,3 +331,24 @@ char *xh_one_line(const char *msg)
 		b.len--;
 	return xh_buf_detach(&b);
 }
+
+char *xh_exe_path(const char *rel)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 0; up < 3; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+		char *p = xasprintf("%s/%s", *exe ? exe : "/", rel);
+		struct stat st;
+		if (stat(p, &st) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}

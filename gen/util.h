@@ -88,6 +88,12 @@ int xh_mkdirs(const char *dir);
 /* fsync of a file, or of a folder when dir is set: 0 or -1 with errno. */
 int xh_fsync_path(const char *path, int dir);
 
+/* A checkout's file beside the running executable: rel ("templates/x.docx")
+ * under the executable's folder or the two above it (./xhgen,
+ * build/asan/xhgen), the first that exists, as a new string; NULL when none
+ * does. */
+char *xh_exe_path(const char *rel);
+
 /* UTF-8 helpers. */
 int xh_utf8_valid(const char *s, size_t n);
 /* Length of a valid UTF-8 sequence starting at s, or -1 when it is not one. */

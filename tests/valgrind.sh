@@ -60,23 +60,25 @@ vg() { # vg NAME EXPECTED_STATUS ARGS...
 		echo "PASS valgrind/$name"
 	fi
 }
-vg fill 0 fill "$TPL" tests/golden/letter.json -o "$W/letter.docx"
+vg fill 0 fill "$TPL" tests/golden/letter.json -o "$W/filled.docx"
 vg merge 0 merge "$TPL" "$W/records.json" -o "$W/merge" --name '{name}.docx' -j 2
 vg fill-error 1 fill "$TPL" "$W/missing.json" -o "$W/missing.docx"
 vg check 0 check input
 vg check-errors 1 check tests/fixtures/check
-vg pack 0 pack input -o "$W/year"
 printf 'id,name\nR1,甲\nR2,乙\n' >"$W/rows.csv"
 vg merge-rows 0 merge "$TPL" "$W/rows.csv" -o "$W/rows" --name '{id}.docx' --allow-missing
-vg review 0 review input -o "$W/year"
-vg ledger 0 ledger input -o "$W/year"
+vg run 0 run input -o "$W/year"
+vg verify 0 verify input -o "$W/year"
+mkdir -p "$W/collect-year"
+cp input/programme.xml input/societies.xml "$W/collect-year/"
+vg collect 0 collect "$W/year/$(sed -n 's:.*<year>\([0-9]*\)</year>.*:\1:p' input/programme.xml)/pack" -o "$W/collect-year"
 n=$(ls "$W/merge" | grep -c '\.docx$')
 if [ "$n" -ne 6 ]; then
 	echo "FAIL valgrind/merge-count: $n documents, expected 6"
 	fails=$((fails + 1))
 fi
 if [ "$fails" -eq 0 ]; then
-	echo "valgrind: clean (fill, merge, check, merge over CSV rows, review, ledger, error paths: no memory errors, no leaks)"
+	echo "valgrind: clean (fill, merge, check, merge over CSV rows, the whole year's run, verify, collect, error paths: no memory errors, no leaks)"
 	exit 0
 fi
 echo "valgrind: $fails problem(s); logs in $W"
