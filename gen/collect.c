@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@
 /* A real form has about sixty controls; the budget and duplicate checks
  * compare controls pairwise, so a hostile one with a million is refused. */
 #define S_MAX_CONTROLS 5000
+/* Problems listed per form; a form with more is not worth reading line by
+ * line, and a hostile one could print millions. */
+#define S_MAX_PROBLEMS 100
 
 /* The applications fields a form holds, in SCHEMA.md's order.  submitted
  * is the form's 填报日期: it fills an empty 提交日期 and never overwrites
@@ -629,6 +633,7 @@ typedef struct {
 	int ok;                 /* nothing blocks the import */
 	int marked;             /* has a usable pack marker (takes part in the duplicate check) */
 	xh_buf problems;        /* for the report, S_SEP-separated */
+	size_t nprob;           /* problems found, listed or not (S_MAX_PROBLEMS) */
 	char *val[S_NFIELDS];   /* the application's values as written to the CSV; "" empty */
 	S_line *lines;
 	size_t nlines, caplines;
@@ -644,6 +649,10 @@ static void S_prob(S_form *f, xh_diag *diag, int blocking, const char *fmt, ...)
 	;
 static void S_prob(S_form *f, xh_diag *diag, int blocking, const char *fmt, ...)
 {
+	if (blocking)
+		f->ok = 0;
+	if (f->nprob++ >= S_MAX_PROBLEMS)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
@@ -653,8 +662,16 @@ static void S_prob(S_form *f, xh_diag *diag, int blocking, const char *fmt, ...)
 		xh_buf_adds(&f->problems, S_SEP);
 	xh_buf_adds(&f->problems, m);
 	free(m);
-	if (blocking)
-		f->ok = 0;
+}
+
+/* The count of the problems beyond S_MAX_PROBLEMS, once a form is read. */
+static void S_prob_more(S_form *f, xh_diag *diag)
+{
+	if (f->nprob <= S_MAX_PROBLEMS)
+		return;
+	size_t more = f->nprob - S_MAX_PROBLEMS;
+	f->nprob = 0; /* listed now */
+	S_prob(f, diag, 0, "另有 %zu 个问题未列出 and %zu more problems", more, more);
 }
 
 /* At most 120 bytes of a value for a message, cut at a character. */
@@ -932,6 +949,19 @@ static char *S_cell_at(const xmlNode *tr, int col)
 	return xstrdup("");
 }
 
+/* Rows by their node, to find a control's row without a scan per row (a
+ * hostile table may have a million rows). */
+typedef struct {
+	const xmlNode *tr;
+	size_t row;
+} S_rowkey;
+
+static int S_rowkey_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const S_rowkey *)a)->tr, y = (uintptr_t)((const S_rowkey *)b)->tr;
+	return x < y ? -1 : x > y;
+}
+
 enum { S_B_CAT, S_B_AMT, S_B_NOTE, S_B_TOTAL, S_NB };
 static const char *const S_btags[S_NB] = {"budget.category", "budget.amount", "budget.note",
                                           "budget.total"};
@@ -1000,6 +1030,26 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 	S_row *rows = NULL;
 	size_t nr = 0, cap = 0;
 	S_rows(tbl, &rows, &nr, &cap);
+	/* the budget controls of each row, in document order: head[r], next[k] */
+	S_rowkey *keys = xcalloc(nr + 1, sizeof(*keys));
+	long *head = xcalloc(nr + 1, sizeof(*head)), *next = xcalloc(d->n + 1, sizeof(*next));
+	for (size_t r = 0; r < nr; r++) {
+		keys[r].tr = rows[r].tr;
+		keys[r].row = r;
+		head[r] = -1;
+	}
+	qsort(keys, nr, sizeof(*keys), S_rowkey_cmp);
+	for (size_t k = d->n; k-- > 0;) {
+		next[k] = -1;
+		if (strncmp(d->c[k].tag, "budget.", 7) || !d->c[k].tr)
+			continue;
+		S_rowkey key = {d->c[k].tr, 0};
+		const S_rowkey *hit = bsearch(&key, keys, nr, sizeof(*keys), S_rowkey_cmp);
+		if (hit) {
+			next[k] = head[hit->row];
+			head[hit->row] = (long)k;
+		}
+	}
 	int seen = 0, has_total = 0, total_bad = 0;
 	xh_fen total = 0, sum = 0;
 	for (size_t r = 0; r < nr; r++) {
@@ -1008,11 +1058,11 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 			continue;
 		const S_ctl *ctl[S_NB] = {NULL, NULL, NULL, NULL};
 		int other = 0;
-		for (size_t k = 0; k < d->n; k++) {
+		for (long k = head[r]; k >= 0; k = next[k]) {
 			int b = S_btag(d->c[k].tag);
-			if (b >= 0 && d->c[k].tr == tr && !ctl[b])
+			if (b >= 0 && !ctl[b])
 				ctl[b] = &d->c[k];
-			other |= d->c[k].tr == tr && S_bother(d->c[k].tag) && b != S_B_TOTAL;
+			other |= S_bother(d->c[k].tag) && b != S_B_TOTAL;
 		}
 		if (other && !ctl[S_B_TOTAL])
 			continue;
@@ -1122,6 +1172,9 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 			free(v[b]);
 	}
 	free(rows);
+	free(keys);
+	free(head);
+	free(next);
 	if (has_total && !total_bad && total != sum) {
 		xh_buf a = XH_BUF_INIT, b = XH_BUF_INIT;
 		xh_money_yuan(&a, total);
@@ -1851,6 +1904,7 @@ xh_err xh_collect(const char *forms_dir, const char *dir, int dry_run, FILE *out
 		f->soc = -1;
 		f->ok = 1;
 		S_form_read(f, y, &tpl, diag);
+		S_prob_more(f, diag);
 	}
 	free(names);
 

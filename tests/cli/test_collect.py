@@ -554,6 +554,28 @@ def t_killed(ctx, out):
     return "old files kept, temporaries cleared"
 
 
+def t_big_table(ctx, out):
+    """20,000 rows added to the budget table (a hostile or broken form): read in linear time,
+    at most 100 problems listed per form and the rest counted."""
+    import random
+    import string
+    d = year(os.path.join(out, "y"))
+    forms = os.path.join(out, "forms")
+    os.makedirs(forms)
+    rnd = random.Random(9)
+    rows = "".join('<w:tr><w:tc><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:tc></w:tr>'
+                   % "".join(rnd.choices(string.ascii_letters, k=12)) for _ in range(20000))
+    b = budget_table(GOOD_BUDGET).replace("</w:tbl>", rows + "</w:tbl>")
+    write_docx(os.path.join(forms, "a.docx"), document(dict(GOOD), b), marker("S01"))
+    p = collect(ctx, forms, d)
+    check(p.elapsed < 20, "20,000 rows took %.1f s" % p.elapsed)
+    lines = [x for x in p.err.splitlines() if x.startswith("xhgen: ")]
+    check(len(lines) == 101, "%d lines on stderr (want 100 and a count)" % len(lines))
+    r = report(d)["a.docx"]
+    check(re.search(r"另有 \d+ 个问题未列出", r["问题"]), "no count of the rest: %r" % r["问题"][-200:])
+    return "%.1f s" % p.elapsed
+
+
 def t_refuse(ctx, out):
     """A year keeping applications as XLSX is refused (the merge writes CSV); a bad year folder
     and a missing forms folder are errors (exit 1); usage errors exit 2."""
@@ -977,6 +999,6 @@ def run(ctx):
         ctx.case(name, fn, ctx, ctx.fresh(name))
 
 
-for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_refuse,
+for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_big_table, t_refuse,
            t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
     test(_f)
