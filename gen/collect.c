@@ -1184,6 +1184,28 @@ static void S_budget_read(S_form *f, S_doc *d, const S_tpl *t, xh_diag *diag)
 		xh_buf_free(&a);
 		xh_buf_free(&b);
 	}
+	/* the total in words (人民币大写) against the lines: 伍万元整, or 伍万元 */
+	for (size_t k = 0; k < d->n; k++) {
+		const S_ctl *c = &d->c[k];
+		if (strcmp(c->tag, "budget.total_cn") || !*c->text)
+			continue;
+		const char *w = c->text;
+		if (!strncmp(w, "人民币", 9))
+			w += 9;
+		size_t wl = strlen(w);
+		xh_trim(&w, &wl);
+		xh_buf cny = XH_BUF_INIT;
+		xh_money_cny(&cny, sum);
+		size_t cl = cny.len;
+		int same = (wl == cl && !memcmp(w, cny.data, cl)) ||
+		           (cl > 3 && !memcmp(cny.data + cl - 3, "整", 3) && wl == cl - 3 &&
+		            !memcmp(w, cny.data, wl));
+		if (!same)
+			S_prob(f, diag, 0, "合计（大写） (xh:budget.total_cn): \"%.*s\" 与明细之和（%s）不符 does "
+			       "not spell the sum of the lines", S_clip(c->text), c->text, xh_buf_cstr(&cny));
+		xh_buf_free(&cny);
+		break;
+	}
 }
 
 /* Controls of the form that are not application fields (实施计划, 党建

@@ -875,7 +875,7 @@ def t_real_pack(ctx, out):
     os.makedirs(forms)
     v = {"title": "机械装备企业诊断服务", "class": "A", "amount": "5万元", "start": "2026年6月1日",
          "end": "2026年11月30日", "summary": "诊断20家企业；\n举办交流会2场。", "submitted": "2026年3月18日",
-         "budget.total": "50,000.00"}
+         "budget.total": "50,000.00", "budget.total_cn": "伍万元整"}
     v1 = dict(v)
     del v1["end"], v1["title"]
 
@@ -907,6 +907,10 @@ def t_real_pack(ctx, out):
     fill_real(forms_by_name["威海市海洋学会"], os.path.join(forms, "威海市海洋学会-项目申报书.docx"), v,
               props_edit=lambda x: x.replace("<vt:lpwstr>2026</vt:lpwstr>", "<vt:lpwstr>2025</vt:lpwstr>"))
     fill_real(forms_by_name["威海市医学会"], os.path.join(forms, "威海市机械工程学会-项目申报书(医学会).docx"), v)
+    # totals that do not add up: reported, the lines stand
+    fill_real(forms_by_name["威海市水产学会"], os.path.join(forms, "威海市水产学会-项目申报书.docx"),
+              dict(v, **{"budget.total": "40000", "budget.total_cn": "肆万元整"}),
+              {"技术服务": ("30000", "专家咨询费"), "项目运行": ("2万", "")})
     collect(ctx, forms, d)
     rep = report(d)
     r = rep["机械工程学会 申报书 定稿.docx"]
@@ -915,22 +919,27 @@ def t_real_pack(ctx, out):
               "年度目标 (xh:targets): 未填写", "项目名称 (xh:title): 填写在控件之外",
               "结束日期 (xh:end): 控件旁的文字不能确定属于哪个字段"):
         check(w in r["问题"], "S01 report lacks %r: %r" % (w, r["问题"]))
-    check("合计 (xh:budget.total)" not in r["问题"], "total 50000 = lines, no finding: %r" % r["问题"])
+    check("合计 (xh:budget.total)" not in r["问题"] and "budget.total_cn" not in r["问题"],
+          "total 50000 = 伍万元整 = lines, no finding: %r" % r["问题"])
+    y25 = rep["威海市海洋学会-项目申报书.docx"]
     y25 = rep["威海市海洋学会-项目申报书.docx"]
     check(y25["结果"] == "未导入" and "2025" in y25["问题"], "another year %r" % y25)
     x = rep["威海市机械工程学会-项目申报书(医学会).docx"]
     check(x["结果"] == "未导入" and x["学会编号"] == "S02" and "文件名是威海市机械工程学会的" in x["问题"],
           "S02 named as S01 %r" % x)
+    r6 = rep["威海市水产学会-项目申报书.docx"]
+    check(r6["结果"] == "已导入" and "合计 (xh:budget.total): 40,000.00 与明细之和 50,000.00 不符" in r6["问题"]
+          and "合计（大写） (xh:budget.total_cn): \"肆万元整\" 与明细之和（伍万元整）不符" in r6["问题"], "S06 %r" % r6)
     _, rows = recs(os.path.join(d, "applications.csv"))
-    check(len(rows) == 1, "rows %r" % rows)
-    a = rows[0]
+    check([x["id"] for x in rows] == ["2026-S06", "2026-S01"], "rows (byte order of names) %r" % rows)
+    a = rows[1]
     want = {"id": "2026-S01", "society": "S01", "title": v["title"], "class": "A", "amount": "50000.00",
             "start": "2026-06-01", "end": "", "summary": "诊断20家企业；\n举办交流会2场。", "goals": "",
             "submitted": "2026-03-18"}
     bad = {k: (a[k], w) for k, w in want.items() if a[k] != w}
     check(not bad, "values read from the real pack: %r" % bad)
     _, bl = recs(os.path.join(d, "budget_lines.csv"))
-    lines = [(x["category"], x["amount"], x["note"]) for x in bl]
+    lines = [(x["category"], x["amount"], x["note"]) for x in bl if x["application"] == "2026-S01"]
     check(lines == [("学术交流", "12000.00", "会务费"), ("技术服务", "30000.00", "专家咨询费"),
                     ("项目运行", "8000.00", "印刷费"), ("学术交流", "0.00", "（新增行，金额为零）")], "lines %r" % lines)
     return "%d forms in the pack; %d findings for S01" % (len(forms_by_name), r["问题"].count("；") + 1)
