@@ -99,7 +99,7 @@ pot:
 	$(Q)xgettext --from-code=UTF-8 --package-name=xhgen --add-comments=TRANSLATORS -k -k_ -kN_ \
 		-kngettext:1,2 -kxh_diag_add:3 -kS_fail:2 -kS_fail_usage:1 -kS_err:3 -o po/xhgen.pot \
 		$(filter-out gen/check.c,$(wildcard gen/*.c))
-	$(Q)xgettext --from-code=UTF-8 -j -k -k_ -kN_ -kxh_diag_add:3 -kS_err:5 -o po/xhgen.pot gen/check.c
+	$(Q)xgettext --from-code=UTF-8 -j -k -k_ -kN_ -kxh_diag_add:3 -kS_err:5 -kS_perr:4 -kngettext:1,2 -o po/xhgen.pot gen/check.c
 	$(Q)for l in $(LINGUAS); do msgmerge -q --update --backup=none po/$$l.po po/xhgen.pot; done
 
 deps:

@@ -204,14 +204,14 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 			S_ascii_digits(s, n, &tmp);
 			if (!S_match(c, c->phone, tmp.data, tmp.len))
 				why = cell->kind == XH_CELL_NUMBER
-				          ? "not a phone number (a number cell: save the column as text "
-				            "so the leading 0 stays)"
-				          : "not a phone number (mobile 1XXXXXXXXXX or landline 0631-XXXXXXX)";
+				          ? N_("not a phone number (a number cell: save the column as text "
+				               "so the leading 0 stays)")
+				          : N_("not a phone number (mobile 1XXXXXXXXXX or landline 0631-XXXXXXX)");
 		}
 		if ((f->flags & XH_F_EMAIL) && !S_match(c, c->email, s, n))
-			why = "not an e-mail address";
+			why = N_("not an e-mail address");
 		if ((f->flags & XH_F_CREDIT) && why && cell->kind == XH_CELL_NUMBER)
-			why = "not a credit code (a number cell: save the column as text)";
+			why = N_("not a credit code (a number cell: save the column as text)");
 		break;
 	case XH_F_INT:
 	case XH_F_YEAR: {
@@ -219,9 +219,9 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 		if (xh_int_parse(s, n, &v, &why) != 0)
 			break;
 		if (f->type == XH_F_YEAR && (v < 1900 || v > 2999))
-			why = "not a year";
+			why = N_("not a year");
 		else if (f->min < f->max && (v < f->min || v > f->max)) {
-			char *m = xasprintf("out of range (%d to %d)", f->min, f->max);
+			char *m = xasprintf(_("out of range (%d to %d)"), f->min, f->max);
 			S_err(c, path, row, f, m, s, n);
 			free(m);
 			xh_buf_free(&tmp);
@@ -255,7 +255,7 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 		for (const char *const *w = f->words; *w; w++)
 			ok |= strlen(*w) == n && !memcmp(*w, s, n);
 		if (!ok) {
-			xh_buf_adds(&tmp, "not one of");
+			xh_buf_adds(&tmp, _("not one of"));
 			for (const char *const *w = f->words; *w; w++)
 				xh_buf_printf(&tmp, " %s", *w);
 			S_err(c, path, row, f, xh_buf_cstr(&tmp), s, n);
@@ -393,7 +393,7 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 			}
 			if (ref[i] >= 0 && c->loaded[ref[i]] &&
 			    !S_set_find(&c->keys[ref[i]], cell->s, cell->n, NULL)) {
-				char *m = xasprintf("no such %s in %s", all[ref[i]].fields[0].label, f->ref);
+				char *m = xasprintf(_("no such %s in %s"), all[ref[i]].fields[0].label, f->ref);
 				S_err(c, path, &row, f, m, cell->s, cell->n);
 				free(m);
 			}
@@ -448,8 +448,9 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 			    v > c->cap[cls]) {
 				xh_buf cap = XH_BUF_INIT;
 				xh_money_yuan(&cap, c->cap[cls]);
-				char *m = xasprintf("no value: a reason is required when the amount is above "
-				                    "the class cap of %s元", xh_buf_cstr(&cap));
+				char *m = xasprintf(_("no value: a reason is required when the amount is above "
+				                      "the class cap of %s元"),
+				                    xh_buf_cstr(&cap));
 				S_err(c, path, &row, xh_schema_field(t, "reason"), m, NULL, 0);
 				free(m);
 				xh_buf_free(&cap);
@@ -464,8 +465,8 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 	free(col);
 	free(ref);
 	if (c->report)
-		fprintf(c->report, "%s: %lu %s (%s)%s\n", path, nrows, nrows == 1 ? "row" : "rows",
-		        xh_rows_encoding(r), c->nerr > before ? ", with errors" : "");
+		fprintf(c->report, ngettext("%s: %lu row (%s)%s\n", "%s: %lu rows (%s)%s\n", nrows), path,
+		        nrows, xh_rows_encoding(r), c->nerr > before ? _(", with errors") : "");
 	xh_rows_close(r);
 	c->loaded[ti] = rc >= 0;
 }
@@ -480,6 +481,7 @@ static const char *S_xml_text(xmlNode *n, xmlChar **hold)
 
 static void S_perr(S_ck *c, const char *path, xmlNode *n, const char *what, const char *v)
 {
+	what = gettext(what); /* a message id (i18n.h) */
 	if (v)
 		xh_diag_add(c->diag, 0, "%s:%ld: <%s>: %s: \"%s\"", path, xmlGetLineNo(n),
 		            (const char *)n->name, what, v);
@@ -641,7 +643,7 @@ static void S_check_programme(S_ck *c, const char *path)
 				if (!re) {
 					PCRE2_UCHAR msg[256];
 					pcre2_get_error_message(err, msg, sizeof(msg));
-					char *m = xasprintf("not a valid pattern at offset %zu: %s", (size_t)off,
+					char *m = xasprintf(_("not a valid pattern at offset %zu: %s"), (size_t)off,
 					                    (const char *)msg);
 					S_perr(c, path, k, m, s);
 					free(m);
@@ -660,8 +662,8 @@ static void S_check_programme(S_ck *c, const char *path)
 		S_perr(c, path, root, "no <year>", NULL);
 	xmlFreeDoc(doc);
 	if (c->report)
-		fprintf(c->report, "%s: programme settings%s\n", path,
-		        c->nerr > before ? ", with errors" : "");
+		fprintf(c->report, _("%s: programme settings%s\n"), path,
+		        c->nerr > before ? _(", with errors") : "");
 }
 
 xh_err xh_check_year(const char *dir, xh_diag *diag, FILE *report, size_t *nerr)

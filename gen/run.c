@@ -131,7 +131,8 @@ static xh_err S_scan(S_run *R, const char *folder)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), S_cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), S_cmp_str);
 	xh_err rc = XH_OK;
 	for (size_t i = 0; i < n; i++) {
 		char *p = xasprintf("%s/%s", dir, names[i]);
@@ -638,8 +639,10 @@ static int S_reconcile(S_run *R)
 		rc = -1;
 		goto out;
 	}
-	qsort(want, nwant, sizeof(*want), S_proj_cmp);
-	qsort(got, ngot, sizeof(*got), S_proj_cmp);
+	if (nwant)
+		qsort(want, nwant, sizeof(*want), S_proj_cmp);
+	if (ngot)
+		qsort(got, ngot, sizeof(*got), S_proj_cmp);
 	for (size_t i = 0, j = 0; i < nwant || j < ngot;) {
 		int c = i == nwant ? 1 : j == ngot ? -1 : S_proj_cmp(&want[i], &got[j]);
 		if (c == 0) {

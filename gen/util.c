@@ -69,9 +69,8 @@ char *xvasprintf(const char *fmt, va_list ap)
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	/* the format is the message id of its translation (i18n.h) */
 	va_start(ap, fmt);
-	char *p = xvasprintf(gettext(fmt), ap);
+	char *p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -183,8 +182,9 @@ void xh_buf_add_xml(xh_buf *b, const char *s, size_t n, int attr)
 void xh_diag_add(xh_diag *d, uint64_t key, const char *fmt, ...)
 {
 	va_list ap;
+	/* the format is the message id of its translation (i18n.h) */
 	va_start(ap, fmt);
-	char *p = xvasprintf(fmt, ap);
+	char *p = xvasprintf(gettext(fmt), ap);
 	va_end(ap);
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;

@@ -87,7 +87,7 @@ def catalogue_complete(ctx):
               "-kxh_diag_add:3", "-kS_fail:2", "-kS_fail_usage:1"]
     subprocess.run(common + ["-kS_err:3", "-o", tmp] + [s for s in src if not s.endswith("/check.c")],
                    check=True, capture_output=True)
-    subprocess.run(common + ["-j", "-kS_err:5", "-o", tmp, os.path.join(ROOT, "gen", "check.c")],
+    subprocess.run(common + ["-j", "-kS_err:5", "-kS_perr:4", "-o", tmp, os.path.join(ROOT, "gen", "check.c")],
                    check=True, capture_output=True)
 
     def ids(path):

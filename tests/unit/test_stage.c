@@ -689,13 +689,8 @@ static void test_template(const xh_year *y)
 	doc = xh_stage_template(s, "无此模板.docx", &diag);
 	char *m = diag_text(&diag);
 	char *w1 = xasprintf("%s/templates/无此模板.docx", y->dir);
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	char *w4 = xasprintf("%s/templates/无此模板.docx", exe);
+	/* the checkout's templates/ beside (or above) the executable: none has it */
+	char *w4 = xstrdup("templates/无此模板.docx (beside xhgen)");
 	CHECK("a missing template lists the places looked in",
 	      !doc && strstr(m, "not found") && strstr(m, w1) && strstr(m, OUT "/tpl-env/无此模板.docx") &&
 	          strstr(m, XH_DATADIR "/templates/无此模板.docx") && strstr(m, w4));
