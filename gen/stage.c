@@ -25,6 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifndef XH_DATADIR /* the Makefile's -D: where `make install` puts the templates */
+#define XH_DATADIR "/usr/local/share/xhgen"
+#endif
+
 typedef struct {
 	char *tmp;
 	int done;      /* complete under tmp */
