@@ -675,74 +675,26 @@ static void S_sheet_stats(S_book *b, lxw_worksheet *ws, const char *list)
 	free(note);
 }
 
-/* Writes 验收汇总.xlsx to the stage's temporary name for it.  book.h
- * writes a workbook into an xh_book_dir OUT/<year>/<sub> under a
- * temporary name of its own and renames it at xh_book_dir_commit(): the
- * book's folder is made the one the stage writes into (its hidden work
- * folder OUT/<year>/.acceptance.xhgen-PID, never the live stage folder),
- * and the book's name the temporary's, so that the book's commit leaves
- * the finished file exactly where the stage expects it. */
+/* Writes 验收汇总.xlsx into the stage (book.h). */
 static int S_write_xlsx(const xh_accept *a, xh_stage *s, xh_diag *diag)
 {
 	const xh_year *y = a->y;
-	const char *tmp = xh_stage_tmp(s, S_XLSX);
-	if (!tmp) {
-		xh_diag_add(diag, 0, "%s/%s: cannot write", xh_stage_dir(s), S_XLSX);
-		return -1;
-	}
-	/* tmp = PARENT/<year>/SUB/BASE */
-	char *work = xstrdup(tmp);
-	char *slash = strrchr(work, '/');
-	const char *base = slash ? slash + 1 : tmp;
-	char *sub = NULL, *parent = NULL;
-	if (slash) {
-		*slash = '\0';
-		char *s2 = strrchr(work, '/');
-		if (s2) {
-			sub = s2 + 1;
-			*s2 = '\0';
-			char *s3 = strrchr(work, '/');
-			char ybuf[16];
-			snprintf(ybuf, sizeof(ybuf), "%d", y->prog.year);
-			if (s3 && !strcmp(s3 + 1, ybuf)) {
-				*s3 = '\0';
-				parent = work;
-			} else if (!s3 && !strcmp(work, ybuf)) {
-				parent = ".";
-			}
-		}
-	}
-	if (!parent) {
-		xh_diag_add(diag, 0, "%s: cannot write: not in a folder OUT/%d/…", tmp, y->prog.year);
-		free(work);
-		return -1;
-	}
-	xh_book_dir *d = xh_book_dir_new(parent, y->prog.year, sub, diag);
 	S_book b;
 	memset(&b, 0, sizeof(b));
 	b.a = a;
-	int ok = xh_book_dir_make(d) == 0 && (b.bk = xh_book_new(d, base, &y->prog, "项目验收汇总",
-	                                                         XH_BOOK_LOCAL_TMP)) != NULL;
-	if (ok) {
-		b.f = xh_book_fmts(b.bk);
-		S_formats(&b);
-		size_t np;
-		const xh_prop *props = xh_stage_props(s, "", &np);
-		for (size_t i = 0; i < np; i++)
-			xh_book_check(b.bk, workbook_set_custom_property_string(xh_book_wb(b.bk), props[i].name,
-			                                                        props[i].value));
-		lxw_worksheet *w1 = xh_book_sheet(b.bk, "验收汇总");
-		lxw_worksheet *w2 = w1 ? xh_book_sheet(b.bk, "统计") : NULL;
-		if (w1 && w2) {
-			S_sheet_list(&b, w1);
-			S_sheet_stats(&b, w2, "验收汇总");
-			worksheet_activate(w1);
-		}
-		ok = xh_book_close(b.bk) == 0 && xh_book_dir_commit(d) == 0;
+	b.bk = xh_book_new(s, S_XLSX, &y->prog, "项目验收汇总", XH_BOOK_LOCAL_TMP, diag);
+	if (!b.bk)
+		return -1;
+	b.f = xh_book_fmts(b.bk);
+	S_formats(&b);
+	lxw_worksheet *w1 = xh_book_sheet(b.bk, "验收汇总");
+	lxw_worksheet *w2 = w1 ? xh_book_sheet(b.bk, "统计") : NULL;
+	if (w1 && w2) {
+		S_sheet_list(&b, w1);
+		S_sheet_stats(&b, w2, "验收汇总");
+		worksheet_activate(w1);
 	}
-	xh_book_dir_free(d, 0);
-	free(work);
-	return ok && xh_stage_done(s, S_XLSX, diag) == XH_OK ? 0 : -1;
+	return xh_book_close(b.bk);
 }
 
 /* ---- ineligible.csv ---- */

@@ -24,8 +24,11 @@
 struct xh_book {
 	lxw_workbook *wb;
 	const xh_programme *p; /* borrowed: the sheet tops read year and issuer */
-	xh_book_dir *d;        /* borrowed: where the file goes */
-	const char *tmp, *file; /* its temporary and final names, owned by d */
+	xh_stage *s;           /* borrowed: the stage the file belongs to */
+	xh_diag *diag;         /* borrowed */
+	char *name;            /* its name in the stage */
+	const char *tmp;       /* where it is written, owned by the stage */
+	char *file;            /* OUT/<year>/<stage>/<name>, for messages */
 	unsigned flags;
 	lxw_error err;         /* the first error of any write (sticky) */
 	int quiet;             /* the saved stderr, or -1 */
@@ -38,18 +41,7 @@ struct xh_book_cols {
 	double *w, *lo, *hi;
 };
 
-struct xh_book_dir {
-	char *path;
-	char *made[3];  /* OUT, OUT/<year>, the folder */
-	int existed[3];
-	xh_diag *diag;  /* borrowed */
-	/* the files written, in order: final and temporary names; the first
-	 * ncommitted are renamed */
-	char **file, **tmp;
-	size_t nfiles, cap, ncommitted;
-};
 
-static const char *S_dir_add(xh_book_dir *d, const char *name, const char **tmp);
 
 /* ---- quiet stderr ---- */
 
@@ -137,27 +129,41 @@ static void S_formats(xh_book *b)
 	f->line = xh_book_format(b, 0);
 }
 
-xh_book *xh_book_new(xh_book_dir *d, const char *name, const xh_programme *p, const char *what,
-                     unsigned flags)
+xh_book *xh_book_new(xh_stage *s, const char *name, const xh_programme *p, const char *what,
+                     unsigned flags, xh_diag *diag)
 {
-	const char *tmp, *file = S_dir_add(d, name, &tmp);
+	char *file = xasprintf("%s/%s", xh_stage_dir(s), name);
+	const char *tmp = xh_stage_tmp(s, name);
+	if (!tmp) {
+		xh_diag_add(diag, 0, "%s: cannot write: not a file name of the stage", file);
+		free(file);
+		return NULL;
+	}
+	/* libxlsxwriter's own temporaries beside the workbook, in the stage's
+	 * hidden work folder */
+	char *tmpdir = xstrdup(tmp);
+	*strrchr(tmpdir, '/') = '\0';
 	int quiet = S_quiet_begin();
 	lxw_workbook_options wo;
 	memset(&wo, 0, sizeof(wo));
 	wo.constant_memory = flags & XH_BOOK_STREAM ? LXW_TRUE : LXW_FALSE;
-	wo.tmpdir = flags & XH_BOOK_LOCAL_TMP ? d->path : NULL;
+	wo.tmpdir = flags & XH_BOOK_LOCAL_TMP ? tmpdir : NULL;
 	errno = 0;
 	lxw_workbook *wb = workbook_new_opt(tmp, &wo);
+	free(tmpdir); /* libxlsxwriter keeps its own copy */
 	if (!wb) {
 		int e = errno ? errno : ENOMEM;
 		S_quiet_end(quiet);
-		xh_diag_add(d->diag, 0, "%s: cannot write: %s", file, strerror(e));
+		xh_diag_add(diag, 0, "%s: cannot write: %s", file, strerror(e));
+		free(file);
 		return NULL;
 	}
 	xh_book *b = xcalloc(1, sizeof(*b));
 	b->wb = wb;
 	b->p = p;
-	b->d = d;
+	b->s = s;
+	b->diag = diag;
+	b->name = xstrdup(name);
 	b->tmp = tmp;
 	b->file = file;
 	b->flags = flags;
@@ -175,6 +181,11 @@ xh_book *xh_book_new(xh_book_dir *d, const char *name, const xh_programme *p, co
 	xh_date jan1 = {p->year, 1, 1};
 	dp.created = xh_date_valid(jan1) ? (time_t)xh_date_days(jan1) * 86400 : (time_t)315532800;
 	xh_book_check(b, workbook_set_properties(wb, &dp));
+	/* provenance: the same properties as every DOCX of the stage */
+	size_t np;
+	const xh_prop *prov = xh_stage_props(s, "", &np);
+	for (size_t i = 0; i < np; i++)
+		xh_book_check(b, workbook_set_custom_property_string(wb, prov[i].name, prov[i].value));
 	S_formats(b);
 	return b;
 }
@@ -201,7 +212,11 @@ int xh_book_close(xh_book *b)
 		rc = -1;
 	}
 	if (rc != 0)
-		xh_diag_add(b->d->diag, 0, "%s: cannot write: %s", b->file, why);
+		xh_diag_add(b->diag, 0, "%s: cannot write: %s", b->file, why);
+	else if (xh_stage_done(b->s, b->name, b->diag) != XH_OK)
+		rc = -1;
+	free(b->name);
+	free(b->file);
 	free(b);
 	return rc;
 }
@@ -618,115 +633,6 @@ int xh_book_verify(const char *path, const char **why)
 	if (rc != 0)
 		*why = "a part of the workbook was cut short (disk full?)";
 	return rc;
-}
-
-/* ---- the output folder ---- */
-
-xh_book_dir *xh_book_dir_new(const char *outdir, int year, const char *sub, xh_diag *diag)
-{
-	xh_book_dir *d = xcalloc(1, sizeof(*d));
-	d->path = xasprintf("%s/%d/%s", outdir, year, sub);
-	d->made[0] = xstrdup(outdir);
-	d->made[1] = xasprintf("%s/%d", outdir, year);
-	d->made[2] = xstrdup(d->path);
-	for (int k = 0; k < 3; k++) {
-		struct stat st;
-		d->existed[k] = stat(d->made[k], &st) == 0;
-	}
-	d->diag = diag;
-	return d;
-}
-
-int xh_book_dir_make(xh_book_dir *d)
-{
-	if (xh_mkdirs(d->path) == 0)
-		return 0;
-	xh_diag_add(d->diag, 0, "%s: cannot create: %s", d->path, strerror(errno));
-	return -1;
-}
-
-/* Notes the file name: its final name, returned, and its temporary name
- * ".<name>.tmp-<pid>" beside it, in *tmp; both owned by d. */
-static const char *S_dir_add(xh_book_dir *d, const char *name, const char **tmp)
-{
-	if (d->nfiles == d->cap) {
-		size_t cap = d->cap;
-		XH_GROW(d->file, cap, d->nfiles + 1);
-		XH_GROW(d->tmp, d->cap, d->nfiles + 1);
-	}
-	d->file[d->nfiles] = xasprintf("%s/%s", d->path, name);
-	d->tmp[d->nfiles] = xasprintf("%s/.%s.tmp-%ld", d->path, name, (long)getpid());
-	*tmp = d->tmp[d->nfiles];
-	return d->file[d->nfiles++];
-}
-
-/* write(2) all of b to a new file at path; 0, or -1 with errno. */
-static int S_write_all(const char *path, const xh_buf *b)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return -1;
-	size_t off = 0;
-	while (off < b->len) {
-		ssize_t w = write(fd, b->data + off, b->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	return close(fd);
-}
-
-int xh_book_dir_write(xh_book_dir *d, const char *name, const xh_buf *body)
-{
-	const char *tmp, *file = S_dir_add(d, name, &tmp);
-	if (S_write_all(tmp, body) == 0 && xh_fsync_path(tmp, 0) == 0)
-		return 0;
-	xh_diag_add(d->diag, 0, "%s: cannot write: %s", file, strerror(errno));
-	return -1;
-}
-
-int xh_book_dir_commit(xh_book_dir *d)
-{
-	for (; d->ncommitted < d->nfiles; d->ncommitted++) {
-		if (rename(d->tmp[d->ncommitted], d->file[d->ncommitted]) != 0) {
-			xh_diag_add(d->diag, 0, "%s: cannot write: %s", d->file[d->ncommitted],
-			            strerror(errno));
-			return -1;
-		}
-	}
-	if (xh_fsync_path(d->path, 1) == 0)
-		return 0;
-	xh_diag_add(d->diag, 0, "%s: cannot sync: %s", d->path, strerror(errno));
-	return -1;
-}
-
-void xh_book_dir_free(xh_book_dir *d, int failed)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->nfiles; i++) {
-		if (i >= d->ncommitted)
-			unlink(d->tmp[i]);
-		free(d->file[i]);
-		free(d->tmp[i]);
-	}
-	free(d->file);
-	free(d->tmp);
-	for (int k = 2; k >= 0; k--) {
-		if (failed && !d->existed[k])
-			rmdir(d->made[k]);
-		free(d->made[k]);
-	}
-	free(d->path);
-	free(d);
 }
 
 xh_err xh_book_report_end(FILE *report, xh_diag *diag)

@@ -1,9 +1,9 @@
 /*
- * book.h — what the workbook writers share (review_out.c, ledger_out.c):
- * a libxlsxwriter workbook with the house formats, cell helpers that make
- * text fit for Excel, CJK-aware column widths, the title rows and print
- * setup of a sheet, and the output folder with its atomic files.  What a
- * sheet holds stays in its writer.
+ * book.h — what the workbook writers share (review_out.c, ledger_out.c,
+ * accept_out.c): a libxlsxwriter workbook with the house formats and the
+ * stage's provenance, cell helpers that make text fit for Excel,
+ * CJK-aware column widths, the title rows and print setup of a sheet.
+ * What a sheet holds stays in its writer.
  *
  * Ownership.  xh_book_new() returns a book that the caller ends with
  * xh_book_close(), which writes the file and frees the book, the
@@ -13,16 +13,11 @@
  * hand out die with it.  Strings passed in are only read during the call
  * (libxlsxwriter copies what it keeps).  xh_book_text() returns either its
  * argument or the book's scratch buffer, valid until the next call that
- * takes the book.  xh_book_cols_new() pairs with xh_book_cols_free(),
- * xh_book_dir_new() with xh_book_dir_free(); a book is written into an
- * xh_book_dir, which must outlive it, and the diagnostics list given to
- * xh_book_dir_new() is borrowed until xh_book_dir_free().
- *
- * Files are atomic (redis rdbSave): each is written to a temporary name
- * in its folder and synced; xh_book_dir_commit() renames them all, in
- * order, once every one is complete, and xh_book_dir_free() removes what
- * a failed run left (temporaries, and the folders it made).  Failures go
- * to the diagnostics, as "<file>: cannot write: <why>".
+ * takes the book.  xh_book_cols_new() pairs with xh_book_cols_free().  A
+ * book is a file of a stage (stage.h), which must outlive it: it is
+ * written where the stage writes, and xh_book_close() hands it to the
+ * stage (xh_stage_done), whose commit puts the whole folder in place.
+ * Failures go to the diagnostics, as "<file>: cannot write: <why>".
  *
  * Errors in a workbook are sticky (SQLite's accumulator): each helper
  * keeps the first libxlsxwriter error in the book, and xh_book_close()
@@ -39,13 +34,13 @@
 #include <xlsxwriter.h>
 
 #include "fmt.h"
+#include "stage.h"
 #include "util.h"
 #include "xh.h"
 #include "year.h"
 
 typedef struct xh_book xh_book;
 typedef struct xh_book_cols xh_book_cols;
-typedef struct xh_book_dir xh_book_dir;
 
 /* Flags of xh_book_new(). */
 #define XH_BOOK_STREAM 0x01     /* libxlsxwriter's constant-memory mode */
@@ -67,16 +62,17 @@ typedef struct xh_book_fmt {
 	    *total_label, *total_money, *total_count, *section, *line;
 } xh_book_fmt;
 
-/* Starts the workbook name in folder d, at a temporary name, for
- * programme p, with fixed document properties: the title
- * "<year>年度<programme><what>", author xhgen, the issuer as company and
- * the creation time 1 January of the year, UTC, so that the same year
- * folder gives the same bytes.  Quiets stderr (see above).  NULL, with a
- * diagnostic and stderr restored, when the workbook cannot be made. */
-xh_book *xh_book_new(xh_book_dir *d, const char *name, const xh_programme *p, const char *what,
-                     unsigned flags);
+/* Starts the workbook `name` of stage s, for programme p, with fixed
+ * document properties: the title "<year>年度<programme><what>", author
+ * xhgen, the issuer as company and the creation time 1 January of the
+ * year, UTC, so that the same year folder gives the same bytes; and the
+ * stage's provenance as custom properties.  Quiets stderr (see above).
+ * NULL, with a diagnostic and stderr restored, when the workbook cannot be
+ * made. */
+xh_book *xh_book_new(xh_stage *s, const char *name, const xh_programme *p, const char *what,
+                     unsigned flags, xh_diag *diag);
 /* Writes and closes the workbook, reads it back (xh_book_verify), syncs it
- * to disk, restores stderr and frees b.  0, or -1 with a diagnostic: the
+ * to disk, hands it to the stage, restores stderr and frees b.  0, or -1 with a diagnostic: the
  * first error any helper met, else the failure of the write. */
 int xh_book_close(xh_book *b);
 
@@ -168,24 +164,6 @@ void xh_book_head(xh_book *b, lxw_worksheet *ws, lxw_row_t hr, const xh_book_col
  * every part must inflate with its CRC and end with the closing tag of its
  * root element.  0, or -1 with *why set.  xh_book_close() calls it. */
 int xh_book_verify(const char *path, const char **why);
-
-/* The output folder OUT/<year>/<sub> of a writer.  xh_book_dir_new()
- * notes which of OUT, OUT/<year> and the folder exist already, so that a
- * failed run removes again only what it made (xh_book_dir_free); diag
- * receives every failure. */
-xh_book_dir *xh_book_dir_new(const char *outdir, int year, const char *sub, xh_diag *diag);
-/* mkdir -p; 0, or -1 with a diagnostic. */
-int xh_book_dir_make(xh_book_dir *d);
-/* Writes the file name in d with the bytes of body (temporary name,
- * synced); 0, or -1 with a diagnostic. */
-int xh_book_dir_write(xh_book_dir *d, const char *name, const xh_buf *body);
-/* Renames every file written so far over its name, in order, then syncs
- * the folder; 0, or -1 with a diagnostic. */
-int xh_book_dir_commit(xh_book_dir *d);
-/* Frees d (NULL is harmless), first removing the temporaries not renamed
- * and, if failed, the folders xh_book_dir_new() did not find (rmdir: only
- * if empty). */
-void xh_book_dir_free(xh_book_dir *d, int failed);
 
 /* The end of a writer's text report: flushes it.  XH_OK (also for NULL),
  * or XH_ESYS with a diagnostic. */

@@ -69,6 +69,8 @@ void xh_ledger_free(xh_ledger *l);
 
 /* ledger_out.c: writes OUT/<year>/ledger/资金台账.xlsx (temporary name, then
  * renamed) and prints the exceptions, one line each, to report. */
-xh_err xh_ledger_write(const xh_ledger *l, const char *outdir, FILE *report, xh_diag *diag);
+typedef struct xh_stage xh_stage;
+xh_err xh_ledger_write(const xh_ledger *l, const char *outdir, FILE *report, xh_stage **keep,
+                       xh_diag *diag);
 
 #endif

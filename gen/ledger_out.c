@@ -831,8 +831,8 @@ static void S_sheet_view(S_book *b, lxw_worksheet *ws)
 	xh_book_check(b->bk, worksheet_insert_chart_opt(ws, row + 16, 0, col, &co));
 }
 
-/* Writes the workbook into d; 0, or -1 with a diagnostic. */
-static int S_write_xlsx(const xh_ledger *l, xh_book_dir *d)
+/* Writes the workbook into stage s; 0, or -1 with a diagnostic. */
+static int S_write_xlsx(const xh_ledger *l, xh_stage *s, xh_diag *diag)
 {
 	const xh_year *y = l->y;
 	S_book b;
@@ -842,7 +842,7 @@ static int S_write_xlsx(const xh_ledger *l, xh_book_dir *d)
 	unsigned flags = XH_BOOK_LOCAL_TMP;
 	if (y->nexpenditures + y->ndisbursements > S_BIG)
 		flags |= XH_BOOK_STREAM;
-	b.bk = xh_book_new(d, S_XLSX, &y->prog, "资金台账", flags);
+	b.bk = xh_book_new(s, S_XLSX, &y->prog, "资金台账", flags, diag);
 	if (!b.bk)
 		return -1;
 	b.f = xh_book_fmts(b.bk);
@@ -916,12 +916,17 @@ static void S_report(const xh_ledger *l, FILE *out)
 
 /* ---- the entry point ---- */
 
-xh_err xh_ledger_write(const xh_ledger *l, const char *outdir, FILE *report, xh_diag *diag)
+xh_err xh_ledger_write(const xh_ledger *l, const char *outdir, FILE *report, xh_stage **keep,
+                       xh_diag *diag)
 {
-	xh_book_dir *d = xh_book_dir_new(outdir, l->y->prog.year, "ledger", diag);
-	int ok = xh_book_dir_make(d) == 0 && S_write_xlsx(l, d) == 0 &&
-	         xh_book_dir_commit(d) == 0;
-	xh_book_dir_free(d, !ok);
+	xh_stage *s = xh_stage_begin(l->y, outdir, "ledger", diag);
+	if (!s)
+		return XH_ESYS;
+	int ok = S_write_xlsx(l, s, diag) == 0 && xh_stage_commit(s, diag) == XH_OK;
+	if (ok && keep)
+		*keep = s;
+	else
+		xh_stage_free(s);
 	if (!ok)
 		return XH_ESYS;
 	if (report)

@@ -21,10 +21,6 @@
 #include "init.h"
 #include "run.h"
 #include "stage.h"
-#include "accept.h"
-#include "ledger.h"
-#include "pack.h"
-#include "notice.h"
 #include "review.h"
 #include "year.h"
 #include "data.h"
@@ -213,45 +209,15 @@ static void S_help(const char *cmd)
 	       "2 usage error, 3 system failure.\n");
 }
 
-/* The commands that work on a year folder: loaded with what they need,
- * reviewed, then written as one stage (stage.h). */
-static xh_err S_review_cmd(const xh_year *y, const xh_review *r, const char *out, FILE *report,
-                           xh_stage **keep, xh_diag *diag)
+/* The commands that work on a year folder (run.h's stages): loaded with
+ * what they need, reviewed, then written as one stage. */
+static const xh_run_stage *S_year_cmd(const char *name)
 {
-	(void)y;
-	(void)keep;
-	return xh_review_write(r, out, report, diag);
-}
-
-static xh_err S_ledger_cmd(const xh_year *y, const xh_review *r, const char *out, FILE *report,
-                           xh_stage **keep, xh_diag *diag)
-{
-	(void)keep;
-	xh_ledger *l = xh_ledger_run(y, r);
-	xh_err e = xh_ledger_write(l, out, report, diag);
-	xh_ledger_free(l);
-	return e;
-}
-
-typedef struct {
-	const char *name;
-	unsigned what;      /* XH_YEAR_* records to load besides the basic ones */
-	xh_stage_cmd fn;
-} S_ycmd;
-
-static const S_ycmd S_ycmds[] = {
-	{"pack", 0, xh_pack_write},
-	{"review", 0, S_review_cmd},
-	{"notice", 0, xh_notice_write},
-	{"ledger", XH_YEAR_SPENDING, S_ledger_cmd},
-	{"accept", XH_YEAR_SPENDING | XH_YEAR_ACCEPTANCE, xh_accept_cmd},
-};
-
-static const S_ycmd *S_year_cmd(const char *name)
-{
-	for (size_t i = 0; i < sizeof(S_ycmds) / sizeof(S_ycmds[0]); i++)
-		if (!strcmp(S_ycmds[i].name, name))
-			return &S_ycmds[i];
+	size_t n;
+	const xh_run_stage *st = xh_run_stages(&n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(st[i].name, name))
+			return &st[i];
 	return NULL;
 }
 
@@ -388,7 +354,7 @@ int main(int argc, char **argv)
 	}
 
 	int rc;
-	const S_ycmd *yc;
+	const xh_run_stage *yc;
 	xh_diag diag = {0};
 	if (!strcmp(cmd, "tags")) {
 		if (npos != 2) {

@@ -87,8 +87,11 @@ const char *xh_selection_name(xh_selection s); /* 拟立项, … */
  * (when why is not NULL) a new string naming each veto and its reason. */
 int xh_review_society_eligible(const xh_year *y, size_t i, char **why);
 /* review_out.c: writes OUT/<year>/review/形式审查.xlsx and 拟立项名单.csv
- * (each to a temporary name, renamed when complete) and the text report to
- * report. */
-xh_err xh_review_write(const xh_review *r, const char *outdir, FILE *report, xh_diag *diag);
+ * as one stage (stage.h: both complete before the folder is put in place)
+ * and the text report to report.  With keep, the committed stage is handed
+ * back (run's manifest). */
+typedef struct xh_stage xh_stage;
+xh_err xh_review_write(const xh_review *r, const char *outdir, FILE *report, xh_stage **keep,
+                       xh_diag *diag);
 
 #endif

@@ -541,14 +541,14 @@ static void S_sheet_rules(S_book *b, const xh_review *r)
 	xh_book_cols_free(cw);
 }
 
-/* Writes the workbook into d; 0, or -1 with a diagnostic. */
-static int S_write_xlsx(const xh_review *r, xh_book_dir *d)
+/* Writes the workbook into stage s; 0, or -1 with a diagnostic. */
+static int S_write_xlsx(const xh_review *r, xh_stage *s, xh_diag *diag)
 {
 	S_book b;
 	memset(&b, 0, sizeof(b));
 	/* not XH_BOOK_STREAM: comments and merged cells need the sheet in
 	 * memory */
-	b.bk = xh_book_new(d, S_XLSX, &r->y->prog, "形式审查", XH_BOOK_CTRL_SPACE);
+	b.bk = xh_book_new(s, S_XLSX, &r->y->prog, "形式审查", XH_BOOK_CTRL_SPACE, diag);
 	if (!b.bk)
 		return -1;
 	b.f = xh_book_fmts(b.bk);
@@ -668,16 +668,23 @@ static void S_report(const xh_review *r, FILE *out)
 
 /* ---- the entry point ---- */
 
-xh_err xh_review_write(const xh_review *r, const char *outdir, FILE *report, xh_diag *diag)
+xh_err xh_review_write(const xh_review *r, const char *outdir, FILE *report, xh_stage **keep,
+                       xh_diag *diag)
 {
-	xh_book_dir *d = xh_book_dir_new(outdir, r->y->prog.year, "review", diag);
+	xh_stage *s = xh_stage_begin(r->y, outdir, "review", diag);
+	if (!s)
+		return XH_ESYS;
 	xh_buf csv = XH_BUF_INIT;
 	S_csv(r, &csv);
-	/* both files complete before either is renamed */
-	int ok = xh_book_dir_make(d) == 0 && S_write_xlsx(r, d) == 0 &&
-	         xh_book_dir_write(d, S_CSV, &csv) == 0 && xh_book_dir_commit(d) == 0;
-	xh_book_dir_free(d, !ok);
+	/* both files complete before the folder is put in place */
+	int ok = S_write_xlsx(r, s, diag) == 0 &&
+	         xh_stage_bytes(s, S_CSV, csv.data ? csv.data : "", csv.len, diag) == XH_OK &&
+	         xh_stage_commit(s, diag) == XH_OK;
 	xh_buf_free(&csv);
+	if (ok && keep)
+		*keep = s;
+	else
+		xh_stage_free(s);
 	if (!ok)
 		return XH_ESYS;
 	if (report)

@@ -33,16 +33,14 @@ static xh_err S_review_cmd(const xh_year *y, const xh_review *r, const char *out
                            xh_stage **keep, xh_diag *diag)
 {
 	(void)y;
-	(void)keep;
-	return xh_review_write(r, out, report, diag);
+	return xh_review_write(r, out, report, keep, diag);
 }
 
 static xh_err S_ledger_cmd(const xh_year *y, const xh_review *r, const char *out, FILE *report,
                            xh_stage **keep, xh_diag *diag)
 {
-	(void)keep;
 	xh_ledger *l = xh_ledger_run(y, r);
-	xh_err e = xh_ledger_write(l, out, report, diag);
+	xh_err e = xh_ledger_write(l, out, report, keep, diag);
 	xh_ledger_free(l);
 	return e;
 }

@@ -384,7 +384,8 @@ const char *xh_stage_tmp(xh_stage *s, const char *name)
 {
 	if (S_bad(s, name))
 		return NULL;
-	return s->ent[S_new_entry(s, name)].tmp;
+	size_t i = S_new_entry(s, name); /* before s->ent is read: it may move */
+	return s->ent[i].tmp;
 }
 
 xh_err xh_stage_done(xh_stage *s, const char *name, xh_diag *diag)

@@ -211,6 +211,20 @@ def t_sample_year(ctx, d):
         check(os.path.exists(os.path.join(ROOT, "templates", tname)) and
               sha(os.path.join(ROOT, "templates", tname)) == tsha, "%s: template hash" % r["path"])
 
+    # -- provenance in every XLSX: the stage, the year's inputs, the version --
+    xlsx = [r for r in outs if r["path"].endswith(".xlsx")]
+    check(len(xlsx) >= 3, "workbooks in the manifest: %s" % [r["path"] for r in xlsx])
+    inputs_sha = None
+    for r in xlsx:
+        with zipfile.ZipFile(os.path.join(y, r["path"])) as z:
+            check("docProps/custom.xml" in z.namelist(), "%s has no custom properties" % r["path"])
+            cust = z.read("docProps/custom.xml").decode("utf-8")
+        for prop in ("xhgen.version", "xhgen.inputs_sha256", "xhgen.stage", "xhgen.year"):
+            check('name="%s"' % prop in cust, "%s lacks %s" % (r["path"], prop))
+        stage = re.search(r'name="xhgen.stage"><vt:lpwstr>([^<]+)', cust).group(1)
+        check(r["path"].split("/")[0] in (stage, "acceptance" if stage == "accept" else stage),
+              "%s says stage %s" % (r["path"], stage))
+
     # -- twice: the same manifest, byte for byte --
     with open(os.path.join(y, "manifest.csv"), "rb") as f:
         first = f.read()
