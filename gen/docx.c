@@ -406,6 +406,21 @@ void xh_doc_free(xh_doc *doc)
 	free(doc);
 }
 
+void xh_doc_names(const xh_doc *doc,
+                  void (*fn)(void *ud, int kind, uint32_t para, const char *tag, const char *name),
+                  void *ud,
+                  void (*part)(void *ud, const char *name))
+{
+	zip_t *za = xh_pkg_zip(doc->pkg);
+	for (size_t k = 0; k < doc->norder; k++) {
+		zip_int64_t idx = zip_name_locate(za, doc->order[k], 0);
+		if (idx >= 0 && doc->parts[idx].t) {
+			part(ud, doc->order[k]);
+			xh_tmpl_names(doc->parts[idx].t, fn, ud);
+		}
+	}
+}
+
 void xh_doc_list(const xh_doc *doc, FILE *out)
 {
 	zip_t *za = xh_pkg_zip(doc->pkg);

@@ -33,6 +33,12 @@ typedef struct xh_prop {
 xh_doc *xh_doc_compile(const char *path, const xh_tmpl_opts *opts, xh_diag *diag);
 void xh_doc_free(xh_doc *doc);
 void xh_doc_list(const xh_doc *doc, FILE *out);
+/* Every tag of every part (xh_tmpl_names): part() is called with each
+ * part's name before its tags. */
+void xh_doc_names(const xh_doc *doc,
+                  void (*fn)(void *ud, int kind, uint32_t para, const char *tag, const char *name),
+                  void *ud,
+                  void (*part)(void *ud, const char *name));
 
 /* Fills doc from the root of data into the file out. */
 xh_err xh_doc_fill(const xh_doc *doc, const xh_data *data, const char *out,

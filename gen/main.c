@@ -22,6 +22,8 @@
 #include "run.h"
 #include "stage.h"
 #include "review.h"
+#include "rows.h"
+#include "schema.h"
 #include "year.h"
 #include "data.h"
 #include "docx.h"
@@ -69,7 +71,7 @@ static void S_usage(FILE *f)
 	      "       xhgen collect FORMS_DIR -o DIR [--dry-run]\n"
 	      "       xhgen fill    TEMPLATE.docx DATA -o OUT.docx [--allow-missing] [--delimiters 'OPEN CLOSE']\n"
 	      "       xhgen merge   TEMPLATE.docx DATA -o DIR --name PATTERN [-j N] [--allow-missing] [--delimiters ...]\n"
-	      "       xhgen tags    TEMPLATE.docx [--delimiters ...]\n"
+	      "       xhgen tags    TEMPLATE.docx [RECORDS] [--delimiters ...]\n"
 	      "       xhgen COMMAND --help\n",
 	      f);
 }
@@ -116,7 +118,10 @@ static const S_cmd_help S_cmds[] = {
 	{"fill", "output allow-missing delimiters", "fill TEMPLATE once from DATA into OUT.docx"},
 	{"merge", "output name jobs allow-missing delimiters",
 	 "one document per record of DATA into DIR, named by --name"},
-	{"tags", "delimiters", "list every tag and section of TEMPLATE with its part and paragraph"},
+	{"tags", "delimiters",
+	 "list every tag and section of TEMPLATE with its part and paragraph; with\n"
+	 "RECORDS (a CSV, XLSX or XML record file), also every tag whose field is\n"
+	 "not a column of it (exit 1): what a merge over RECORDS would miss"},
 };
 #define NCMDS (sizeof(S_cmds) / sizeof(S_cmds[0]))
 
@@ -219,6 +224,89 @@ static const xh_run_stage *S_year_cmd(const char *name)
 		if (!strcmp(st[i].name, name))
 			return &st[i];
 	return NULL;
+}
+
+/* ---- tags TEMPLATE RECORDS: the fields the template needs that the
+ * records do not have ---- */
+
+typedef struct {
+	char **have;        /* column headers, and the field ids they map to */
+	size_t nhave;
+	const char *tpl, *records, *part;
+	xh_diag *diag;
+	size_t skip;        /* inside a section whose own name is missing */
+	char **seen;        /* the missing names reported, with their counts */
+	size_t *count, nseen;
+	size_t missing;
+} S_fields;
+
+static void S_fields_part(void *ud, const char *name)
+{
+	((S_fields *)ud)->part = name;
+}
+
+static void S_fields_tag(void *ud, int kind, uint32_t para, const char *tag, const char *name)
+{
+	S_fields *f = ud;
+	if (f->skip) {
+		/* the items of a list the records do not have: reported once, at
+		 * the section */
+		f->skip += kind == 1 ? 1 : kind == 2 ? (size_t)-1 : 0;
+		return;
+	}
+	if (kind == 2)
+		return;
+	for (size_t i = 0; i < f->nhave; i++)
+		if (!strcmp(f->have[i], name))
+			return;
+	if (kind == 1)
+		f->skip = 1;
+	for (size_t i = 0; i < f->nseen; i++)
+		if (!strcmp(f->seen[i], name)) {
+			f->count[i]++;
+			return;
+		}
+	f->seen = xrealloc(f->seen, (f->nseen + 1) * sizeof(*f->seen));
+	f->count = xrealloc(f->count, (f->nseen + 1) * sizeof(*f->count));
+	f->seen[f->nseen] = xstrdup(name);
+	f->count[f->nseen++] = 1;
+	xh_diag_add(f->diag, 0, "%s: %s: paragraph %u: %s: no column \"%s\" in %s", f->tpl, f->part,
+	            (unsigned)para, tag, name, f->records);
+	f->missing++;
+}
+
+/* A merge over RECORDS fills the template from one row at a time: every
+ * tag's name must be a column (its header, or the SCHEMA.md id the header
+ * stands for in a record file of the year).  Returns the count missing. */
+static size_t S_tags_against(const xh_doc *doc, const char *tpl, const char *records, xh_diag *diag)
+{
+	xh_rows *r = xh_rows_open(records, diag);
+	if (!r)
+		return (size_t)-1;
+	const char *base = strrchr(records, '/');
+	base = base ? base + 1 : records;
+	const char *dot = strrchr(base, '.');
+	char *stem = dot ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
+	const xh_rtype *t = xh_schema_type(stem);
+	free(stem);
+	S_fields f = {NULL, 0, tpl, records, "", diag, 0, NULL, NULL, 0, 0};
+	f.have = xcalloc(2 * xh_rows_ncols(r) + 1, sizeof(char *));
+	for (size_t i = 0; i < xh_rows_ncols(r); i++) {
+		f.have[f.nhave++] = xstrdup(xh_rows_header(r, i));
+		const xh_field *fd = t ? xh_schema_field(t, xh_rows_header(r, i)) : NULL;
+		if (fd)
+			f.have[f.nhave++] = xstrdup(fd->id);
+	}
+	xh_rows_close(r);
+	xh_doc_names(doc, S_fields_tag, &f, S_fields_part);
+	for (size_t i = 0; i < f.nhave; i++)
+		free(f.have[i]);
+	free(f.have);
+	for (size_t i = 0; i < f.nseen; i++)
+		free(f.seen[i]);
+	free(f.seen);
+	free(f.count);
+	return f.missing;
 }
 
 /* A short message for S_fail_usage, in a static buffer. */
@@ -357,8 +445,8 @@ int main(int argc, char **argv)
 	const xh_run_stage *yc;
 	xh_diag diag = {0};
 	if (!strcmp(cmd, "tags")) {
-		if (npos != 2) {
-			rc = S_fail_usage("tags: expected TEMPLATE.docx");
+		if (npos != 2 && npos != 3) {
+			rc = S_fail_usage("tags: expected TEMPLATE.docx [RECORDS]");
 			goto done;
 		}
 		xh_doc *doc = xh_doc_compile(pos[1], &topts, &diag);
@@ -367,8 +455,15 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		xh_doc_list(doc, stdout);
+		size_t missing = npos == 3 ? S_tags_against(doc, pos[1], pos[2], &diag) : 0;
 		xh_doc_free(doc);
 		rc = fclose(stdout) == 0 ? XH_OK : XH_ESYS;
+		if (missing == (size_t)-1 || (missing && rc == XH_OK))
+			rc = XH_EDATA;
+		if (missing && missing != (size_t)-1)
+			xh_diag_add(&diag, 0, "%s: %zu field%s the template needs %s not in %s", pos[1],
+			            missing, missing == 1 ? "" : "s", missing == 1 ? "is" : "are", pos[2]);
+		rc = S_report(&diag, rc, 0);
 	} else if (!strcmp(cmd, "run")) {
 		if (npos != 2) {
 			rc = S_fail_usage("run: expected DIR, a programme year folder");

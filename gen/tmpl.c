@@ -1255,6 +1255,19 @@ size_t xh_tmpl_ntags(const xh_tmpl *t)
 	return t->ntag;
 }
 
+void xh_tmpl_names(const xh_tmpl *t,
+                   void (*fn)(void *ud, int kind, uint32_t para, const char *tag, const char *name),
+                   void *ud)
+{
+	for (size_t i = 0; i < t->ntag; i++) {
+		const S_tag *g = &t->tags[i];
+		if (g->kind == TG_CLOSE)
+			fn(ud, 2, g->para, g->src, g->name);
+		else if (!g->dot && g->nseg)
+			fn(ud, g->kind == TG_VALUE ? 0 : 1, g->para, g->src, t->segs[g->seg]);
+	}
+}
+
 void xh_tmpl_list(const xh_tmpl *t, const char *part, FILE *out)
 {
 	for (size_t i = 0; i < t->ntag; i++) {

@@ -46,6 +46,12 @@ xh_tmpl *xh_tmpl_compile(const char *xml, size_t n, const char *where,
 void xh_tmpl_free(xh_tmpl *t);
 /* Number of tags in the part; 0 means it can be copied unchanged. */
 size_t xh_tmpl_ntags(const xh_tmpl *t);
+/* Calls fn for every tag but {.}, in order, with its kind (0 a value, 1 a
+ * section's start, 2 its end), paragraph, the tag as written and the first
+ * segment of its name ("amount" of {amount | yuan}, "a" of {a.b}). */
+void xh_tmpl_names(const xh_tmpl *t,
+                   void (*fn)(void *ud, int kind, uint32_t para, const char *tag, const char *name),
+                   void *ud);
 /* Lists the tags: "PART<TAB>paragraph N<TAB>KIND<TAB>{tag}" per line. */
 void xh_tmpl_list(const xh_tmpl *t, const char *part, FILE *out);
 
