@@ -433,6 +433,24 @@ def t_pdf_needs_libreoffice(ctx, d):
 
 
 @test
+def t_make_run_twice(ctx, d):
+    """`make run` (the README's first command) twice: the same manifest, byte for byte."""
+    import subprocess
+    if ctx.asan:
+        return "skipped under ASan (make run builds its own ./xhgen)"
+    out = os.path.join(ROOT, "output", year_of(INPUT), "manifest.csv")
+    got = []
+    for _ in range(2):
+        p = subprocess.run(["make", "-s", "run"], cwd=ROOT, capture_output=True, timeout=900,
+                           env=ctx.env)
+        check(p.returncode == 0, "make run: exit %d: %s" % (p.returncode, p.stderr[-400:]))
+        with open(out, "rb") as f:
+            got.append(f.read())
+    check(got[0] == got[1], "two runs of make run give two manifests")
+    check(b"output,pack/" in got[0] and b"output,acceptance/" in got[0], "the manifest lacks stages")
+
+
+@test
 def t_usage(ctx, d):
     for args in (["run", INPUT], ["run", "-o", d], ["run", INPUT, "-o", d, "--name", "x"],
                  ["verify", INPUT]):
