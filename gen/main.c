@@ -520,7 +520,7 @@ int main(int argc, char **argv)
 			rc = S_fail_usage("check: expected DIR, a programme year folder");
 			goto done;
 		}
-		if (out || pattern || jobs || allow_missing || delims) {
+		if (out || pattern || jobs || allow_missing || delims || year || xlsx || pdf || dry_run) {
 			rc = S_fail_usage("check takes no options");
 			goto done;
 		}

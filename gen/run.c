@@ -240,7 +240,10 @@ static xh_err S_manifest(S_run *R)
 	}
 	for (size_t i = 0; i < R->nouts; i++) {
 		const S_out *o = &R->outs[i];
-		if (o->tmpl) {
+		int seen = 0; /* a template once, however many documents it filled */
+		for (size_t k = 0; k < i && o->tmpl && !seen; k++)
+			seen = R->outs[k].tmpl && !strcmp(R->outs[k].tmpl, o->tmpl);
+		if (o->tmpl && !seen) {
 			xh_buf_adds(&b, "template,");
 			char *t = xasprintf("templates/%s", o->tmpl);
 			S_csv_field(&b, t);
@@ -292,27 +295,6 @@ char *xh_run_soffice(void)
 	return NULL;
 }
 
-static void S_rmtree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *p = xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			S_rmtree(p);
-		else
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int S_read_file(const char *path, xh_buf *b)
 {
 	FILE *f = fopen(path, "rb");
@@ -338,7 +320,7 @@ static xh_err S_pdf(S_run *R, const char *out)
 		return XH_ESYS;
 	}
 	char *work = xasprintf("%s/.xhgen-pdf-%ld", R->yeardir, (long)getpid());
-	S_rmtree(work);
+	xh_rmtree(work);
 	char *profile = xasprintf("-env:UserInstallation=file://%s/profile", work);
 	char *outdir = xasprintf("%s/pdf", work);
 	xh_mkdirs(outdir);
@@ -404,7 +386,7 @@ static xh_err S_pdf(S_run *R, const char *out)
 	for (size_t i = first; i < n; i++)
 		free(argv[i]);
 	free(argv);
-	S_rmtree(work);
+	xh_rmtree(work);
 	free(work);
 	free(profile);
 	free(outdir);
@@ -646,7 +628,7 @@ static int S_reconcile(S_run *R)
 		if (c == 0) {
 			i++, j++;
 		} else if (c < 0) {
-			S_mismatch(R, &bad, "%s: the proposed project \"%s\" is not in %s", want[i].key, html);
+			S_mismatch(R, &bad, "the proposed project \"%s\" is not in %s", want[i].key, html);
 			i++;
 		} else {
 			S_mismatch(R, &bad, "%s: \"%s\" is not in the review's proposed list", html, got[j].key);

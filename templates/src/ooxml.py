@@ -8,8 +8,9 @@ fixed zip timestamps, fixed part order, no random ids.
 
 Layout (DOMAIN.md §3, GB/T 9704-2012):
   * A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text block 156 × 225 mm);
-  * body 仿宋_GB2312 三号 (16 pt), exact line pitch 28.95 pt (22 lines a page), first line
-    indented 2 characters, justified; Latin text and digits Times New Roman;
+  * body 仿宋_GB2312 三号 (16 pt), exact line pitch 28.95 pt (22 lines a page), 28
+    characters a line (character spacing -0.25 pt), first line indented 2 characters,
+    justified; Latin text and digits Times New Roman;
   * title 方正小标宋简体 二号 centred; 一、 headings 黑体 三号; （一） headings 楷体_GB2312 三号;
   * tables 仿宋_GB2312 小四, header rows repeated on every page, rows never split;
   * page numbers `— N —` in 宋体 四号, 7 mm below the text block, right on odd pages and
@@ -433,12 +434,17 @@ class Doc:
                    if chars else "")
             outline = ('<w:outlineLvl w:val="%d"/>' % HEADING_LEVEL[sid]
                        if sid in HEADING_LEVEL else "")
+            # 三号 text: 0.25 pt less per character puts 28 characters on the
+            # 156 mm line (GB/T 9704: 22 lines of 28 characters); at 16 pt
+            # only 27 fit.  A w:docGrid of linesAndChars would say the same
+            # to Word, but LibreOffice 7.4 then sets one character a line.
+            spacing = '<w:spacing w:val="-5"/>' if sz == 32 else ""
             x.append('<w:style w:type="paragraph" w:customStyle="1" w:styleId="%s"><w:name w:val="%s"/>'
                      '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>%s<w:spacing w:line="%d" '
-                     'w:lineRule="exact"/>%s<w:jc w:val="%s"/>%s</w:pPr><w:rPr>%s%s<w:sz w:val="%d"/>'
+                     'w:lineRule="exact"/>%s<w:jc w:val="%s"/>%s</w:pPr><w:rPr>%s%s%s<w:sz w:val="%d"/>'
                      '<w:szCs w:val="%d"/></w:rPr></w:style>'
                      % (sid, name, "<w:keepNext/>" if sid in HEADING_LEVEL else "", line, ind, jc,
-                        outline, _rfonts(ea), "<w:b/><w:bCs/>" if bold else "", sz, sz))
+                        outline, _rfonts(ea), "<w:b/><w:bCs/>" if bold else "", spacing, sz, sz))
         for sid, name in (("Header", "header"), ("Footer", "footer")):
             x.append('<w:style w:type="paragraph" w:styleId="%s"><w:name w:val="%s"/>'
                      '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/>'

@@ -19,11 +19,13 @@ ARTEFACTS = os.path.join(os.path.dirname(HERE), "out", "artefacts")
 PT_PER_MM = 72 / 25.4
 TOP, BOTTOM, LEFT, RIGHT = 37, 35, 28, 26
 TOL = 1.5  # points: glyph boxes of CJK fonts overhang their advance a little
-# A full line ending in closing punctuation: Word and LibreOffice compress "）。" to half width
-# (w:characterSpacingControl compressPunctuation), but pdftotext still counts the last glyph at
-# a full em, so the word seems to overshoot the right margin by up to half an em (三号: 8 pt).
+# A line ending in closing punctuation: LibreOffice and Word let one line-final "。" or "，" hang
+# past the right edge of the text block (标点溢出边界, Word's default for Chinese text; LibreOffice
+# 7.4 does it even with w:overflowPunct off), and pdftotext gives that glyph its whole em (三号:
+# 16 pt) where the compressed "）。" of a full line has half.  Such a word may end up to one em
+# past the edge; everything else outside the margins is a problem.
 CLOSING = "）。，、；：”’》」』？！"
-HALF_EM = 8.5
+HANGING = 16.5
 
 
 def words(pdf):
@@ -51,7 +53,7 @@ def check_margins(pdf):
         top, bottom = TOP * PT_PER_MM - TOL, h - BOTTOM * PT_PER_MM + TOL
         where = "page %d: %r at x %.1f–%.1f, y %.1f–%.1f pt" % (n, text, x0, x1, y0, y1)
         overshoot = x1 - right
-        if x0 < left or overshoot > (HALF_EM if text[-1:] in CLOSING else 0):
+        if x0 < left or overshoot > (HANGING if text[-1:] in CLOSING else 0):
             problems.append("outside the left/right margins: " + where)
         elif y1 <= top:
             # the header band: at least 10 mm from the top edge

@@ -152,27 +152,11 @@ def docx_layout_problems(path):
 
 
 # the right edge of the text block on A4, in points (layout.py's numbers)
-RIGHT_EDGE = (210 - layout.RIGHT) * layout.PT_PER_MM + layout.TOL
-CJK_PUNCT = "，。；：、）》”’！？"
 
 
 def margin_problems(pdf):
-    """layout.check_margins(pdf), less hanging punctuation: LibreOffice compresses the
-    full-width punctuation of a full line so that 28 characters fit (test_notice.py), and it
-    lets one line-final "。" or "，" hang past the right edge of the text block (标点溢出边界,
-    also Word's default for Chinese text; LibreOffice 7 does it even with w:overflowPunct off,
-    which the templates set for Word).  pdftotext gives that last glyph its whole em (16 pt):
-    a word ending in CJK punctuation may end up to one em past the edge, provided everything
-    before its last character is inside.  Anything else is a problem."""
-    out = []
-    for pr in layout.check_margins(pdf):
-        m = re.match(r"outside the left/right margins: page \d+: (['\"])(.*)\1 at x ([\d.]+)–([\d.]+), y", pr)
-        if (m and m.group(2) and m.group(2)[-1] in CJK_PUNCT
-                and float(m.group(3)) >= layout.LEFT * layout.PT_PER_MM - layout.TOL
-                and float(m.group(4)) <= RIGHT_EDGE + 16):
-            continue
-        out.append(pr)
-    return out
+    """layout.check_margins(pdf): hanging punctuation is allowed there."""
+    return layout.check_margins(pdf)
 
 
 def docx_tables(path):

@@ -255,26 +255,11 @@ def listing(d):
 
 
 # the right edge of the text block on A4, in points (layout.py's numbers)
-RIGHT_EDGE = (210 - layout.RIGHT) * layout.PT_PER_MM + layout.TOL
-CJK_PUNCT = "，。；：、）》”’！？"
 
 
 def margin_problems(pdf):
-    """layout.check_margins(pdf), less one artefact of measuring: LibreOffice compresses the
-    full-width punctuation of a full line (settings.xml: compressPunctuation) so that 28
-    characters fit, but pdftotext still gives each glyph its whole em, so a line ending in
-    "）。" seems to reach up to half an em (8 pt) past the right margin while its ink does not
-    (looked at in a 144 dpi rendering).  Only such a line, by at most half an em, is let
-    through; anything else outside the margins stays a problem."""
-    out = []
-    for pr in layout.check_margins(pdf):
-        m = re.match(r"outside the left/right margins: page \d+: (['\"])(.*)\1 at x ([\d.]+)–([\d.]+), y", pr)
-        if (m and m.group(2) and m.group(2)[-1] in CJK_PUNCT
-                and float(m.group(3)) >= layout.LEFT * layout.PT_PER_MM - layout.TOL
-                and float(m.group(4)) <= RIGHT_EDGE + 8):
-            continue
-        out.append(pr)
-    return out
+    """layout.check_margins(pdf): hanging punctuation is allowed there."""
+    return layout.check_margins(pdf)
 
 
 def squash(s):
