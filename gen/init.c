@@ -175,23 +175,6 @@ static int S_empty_dir(const char *dir)
 	return empty;
 }
 
-static void S_rmtree_flat(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char *p = xasprintf("%s/%s", dir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
 xh_err xh_init_year(const char *dir, int year, int xlsx, FILE *report, xh_diag *diag)
 {
 	struct stat st;
@@ -254,7 +237,7 @@ xh_err xh_init_year(const char *dir, int year, int xlsx, FILE *report, xh_diag *
 		rc = XH_ESYS;
 	if (rc != XH_OK) {
 		xh_diag_add(diag, 0, "%s: cannot write the year folder: %s", dir, strerror(errno));
-		S_rmtree_flat(tmp);
+		xh_rmtree(tmp);
 	} else {
 		fprintf(report, _("%s: a new %d programme year: programme.xml and %zu record files (%s)\n"),
 		        dir, year, nt - 1, xlsx ? "XLSX" : "CSV");

@@ -14,6 +14,7 @@
  * aside first and put back by the next run if it was killed in between.
  */
 #include "stage.h"
+#include "i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -110,18 +111,18 @@ void xh_stage_remove_stale(const char *dir)
 const char *xh_stage_bad_name(const char *s)
 {
 	if (!*s)
-		return "is empty";
+		return N_("is empty");
 	if (strchr(s, '/') || strchr(s, '\\'))
-		return "contains a slash";
+		return N_("contains a slash");
 	if (strstr(s, ".."))
-		return "contains \"..\"";
+		return N_("contains \"..\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7F)
-			return "contains a control character";
+			return N_("contains a control character");
 	if (!xh_utf8_valid(s, strlen(s)))
-		return "is not valid UTF-8";
+		return N_("is not valid UTF-8");
 	if (strlen(s) > 255)
-		return "is longer than 255 bytes";
+		return N_("is longer than 255 bytes");
 	return NULL;
 }
 
@@ -162,27 +163,6 @@ static int S_inputs(const xh_year *y, char hex[XH_SHA256_HEX], xh_diag *diag)
 	return rc;
 }
 
-static void S_rmtree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char *p = xasprintf("%s/%s", dir, e->d_name);
-			struct stat st;
-			if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-				S_rmtree(p);
-			else
-				unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
 /* What a killed run of this stage left beside its folder: .NAME.xhgen-PID
  * (new output never swapped in: removed) and .NAME.xhgen-PID.old (the
  * previous output moved aside where the folders could not be exchanged:
@@ -210,7 +190,7 @@ static void S_remove_stale_work(xh_stage *s)
 			free(p);
 			continue;
 		}
-		S_rmtree(p);
+		xh_rmtree(p);
 		free(p);
 	}
 	closedir(d);
@@ -296,9 +276,9 @@ static const char *S_bad(const xh_stage *s, const char *name)
 {
 	const char *why = xh_stage_bad_name(name);
 	if (!why && name[0] == '.')
-		why = "starts with a dot";
+		why = N_("starts with a dot");
 	if (!why && S_find(s, name) >= 0)
-		why = "is written twice";
+		why = N_("is written twice");
 	return why;
 }
 
@@ -346,7 +326,7 @@ static xh_err S_write(xh_stage *s, const char *name, const void *p, size_t n,
 {
 	const char *why = S_bad(s, name);
 	if (why) {
-		xh_diag_add(diag, 0, "%s: file name \"%s\" %s", s->dir, name, why);
+		xh_diag_add(diag, 0, "%s: file name \"%s\" %s", s->dir, name, gettext(why));
 		return XH_EDATA;
 	}
 	size_t i = S_new_entry(s, name);
@@ -437,9 +417,9 @@ xh_err xh_stage_docx(xh_stage *s, const xh_doc *doc, const char *name, const xh_
 	const char *why = S_bad(s, name);
 	if (why) {
 		if (record && *record)
-			xh_diag_add(diag, 0, "%s: record %s: file name \"%s\" %s", s->dir, record, name, why);
+			xh_diag_add(diag, 0, "%s: record %s: file name \"%s\" %s", s->dir, record, name, gettext(why));
 		else
-			xh_diag_add(diag, 0, "%s: file name \"%s\" %s", s->dir, name, why);
+			xh_diag_add(diag, 0, "%s: file name \"%s\" %s", s->dir, name, gettext(why));
 		return XH_EDATA;
 	}
 	size_t np;
@@ -536,10 +516,10 @@ xh_err xh_stage_commit(xh_stage *s, xh_diag *diag)
 			if (r == 0 && (r = rename(s->work, s->dir)) != 0)
 				rename(old, s->dir);
 			if (r == 0)
-				S_rmtree(old);
+				xh_rmtree(old);
 			free(old);
 		} else if (r == 0) {
-			S_rmtree(s->work); /* the old output, under the hidden name now */
+			xh_rmtree(s->work); /* the old output, under the hidden name now */
 		}
 	}
 	if (r != 0) {
@@ -568,7 +548,7 @@ void xh_stage_free(xh_stage *s)
 		free(s->names[i]);
 	}
 	if (!s->committed && s->work)
-		S_rmtree(s->work);
+		xh_rmtree(s->work);
 	/* folders made for output that never came */
 	for (size_t k = 0; k < 2; k++) {
 		if (s->made[k] && !s->committed)

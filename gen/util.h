@@ -87,6 +87,10 @@ char *xh_one_line(const char *msg);
 int xh_mkdirs(const char *dir);
 /* fsync of a file, or of a folder when dir is set: 0 or -1 with errno. */
 int xh_fsync_path(const char *path, int dir);
+/* rm -rf: removes dir with everything below it, as far as it can; a
+ * link is removed, never followed.  Nothing is reported: callers use it to
+ * clear their own scratch folders, where a leftover is harmless. */
+void xh_rmtree(const char *dir);
 
 /* A checkout's file beside the running executable: rel ("templates/x.docx")
  * under the executable's folder or the two above it (./xhgen,
