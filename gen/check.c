@@ -240,7 +240,7 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 	case XH_F_DATE: {
 		xh_date d;
 		if (cell->kind == XH_CELL_NUMBER)
-			why = "a number, not a date (format the cell as a date, or write 2026-03-01)";
+			why = N_("a number, not a date (format the cell as a date, or write 2026-03-01)");
 		else
 			xh_date_parse(s, n, &d, &why);
 		break;

@@ -4,6 +4,7 @@
 #include "docx.h"
 #include "hash.h"
 #include "opc.h"
+#include "i18n.h"
 #include "stage.h"
 #include "xmlsafe.h"
 
@@ -974,7 +975,7 @@ static xh_err S_merge(const xh_doc *doc, S_source *src, const xh_data *bind_data
 			if (!names[n]) {
 				bad = 1;
 			} else if (why) {
-				xh_diag_add(diag, n + 1, "%sfile name \"%s\" %s", src->where[0], names[n], why);
+				xh_diag_add(diag, n + 1, "%sfile name \"%s\" %s", src->where[0], names[n], gettext(why));
 				bad = 1;
 			}
 		}

@@ -2,6 +2,7 @@
  * filter.c — see filter.h.
  */
 #include "filter.h"
+#include "i18n.h"
 #include "fmt.h"
 
 #include <stdlib.h>
@@ -60,7 +61,7 @@ int xh_filter_parse(const char *s, size_t n, xh_filter *f, const char **why)
 		f->kind = S_names[i].kind;
 		if (colon) {
 			if (!S_names[i].arg) {
-				*why = "this filter takes no argument";
+				*why = N_("this filter takes no argument");
 				return -1;
 			}
 			const char *a = colon + (colon == fw ? 3 : 1);
@@ -71,18 +72,18 @@ int xh_filter_parse(const char *s, size_t n, xh_filter *f, const char **why)
 			S_unquote(a, an, &v, &vn);
 			f->arg = xstrndup(v, vn);
 		} else if (S_names[i].arg == 2) {
-			*why = "this filter needs an argument, e.g. default:\"—\"";
+			*why = N_("this filter needs an argument, e.g. default:\"—\"");
 			return -1;
 		}
 		if (f->kind == XH_FILTER_DATE && f->arg && strcmp(f->arg, "cn") &&
 		    strcmp(f->arg, "iso")) {
-			*why = "date takes \"cn\" or \"iso\"";
+			*why = N_("date takes \"cn\" or \"iso\"");
 			xh_filter_fini(f);
 			return -1;
 		}
 		return 0;
 	}
-	*why = "unknown filter (known: yuan, wan, cny, date, default, count, mask, sum)";
+	*why = N_("unknown filter (known: yuan, wan, cny, date, default, count, mask, sum)");
 	return -1;
 }
 

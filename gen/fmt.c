@@ -26,6 +26,7 @@
  *   mask    11 or more characters keep the first 3 and the last 4.
  */
 #include "fmt.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -219,11 +220,11 @@ int xh_money_parse(const char *s, size_t n, xh_fen *out, const char **why)
 	int places = wan ? 6 : 2;
 	for (int k = places; k < nfrac && k < 6; k++)
 		if (frac[k])
-			return S_fail(why, wan ? "more than six decimals in 万 (not exact to the fen)"
-					       : "more than two decimals (not exact to the fen)");
+			return S_fail(why, wan ? N_("more than six decimals in 万 (not exact to the fen)")
+					       : N_("more than two decimals (not exact to the fen)"));
 	if (past6_nonzero)
-		return S_fail(why, wan ? "more than six decimals in 万 (not exact to the fen)"
-				       : "more than two decimals (not exact to the fen)");
+		return S_fail(why, wan ? N_("more than six decimals in 万 (not exact to the fen)")
+				       : N_("more than two decimals (not exact to the fen)"));
 
 	uint64_t mult = wan ? 1000000u : 100u;
 	if (big || yuan > (uint64_t)XH_FEN_MAX / mult)

@@ -461,8 +461,10 @@ int main(int argc, char **argv)
 		if (missing == (size_t)-1 || (missing && rc == XH_OK))
 			rc = XH_EDATA;
 		if (missing && missing != (size_t)-1)
-			xh_diag_add(&diag, 0, "%s: %zu field%s the template needs %s not in %s", pos[1],
-			            missing, missing == 1 ? "" : "s", missing == 1 ? "is" : "are", pos[2]);
+			xh_diag_add(&diag, 0,
+			            ngettext("%s: %zu field the template needs is not in %s",
+			                     "%s: %zu fields the template needs are not in %s", missing),
+			            pos[1], missing, pos[2]);
 		rc = S_report(&diag, rc, 0);
 	} else if (!strcmp(cmd, "run")) {
 		if (npos != 2) {

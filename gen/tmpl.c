@@ -570,7 +570,7 @@ static void S_parse_tag(xh_tmpl *t, S_tag *g)
 				fe--;
 			XH_GROW(t->filters, t->capfilter, t->nfilter + 1);
 			if (xh_filter_parse(fs, (size_t)(fe - fs), &t->filters[t->nfilter], &why) != 0) {
-				S_err(t, g->para, "%s: \"%.*s\": %s", g->src, (int)(fe - fs), fs, why);
+				S_err(t, g->para, "%s: \"%.*s\": %s", g->src, (int)(fe - fs), fs, gettext(why));
 				return;
 			}
 			t->nfilter++;
