@@ -139,6 +139,7 @@ install: xhgen $(MO)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xhgen $(DESTDIR)$(MANDIR)/man1/xhgen.1
+	rm -f $(LINGUAS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/xhgen.mo)
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
