@@ -576,6 +576,21 @@ def t_big_table(ctx, out):
     return "%.1f s" % p.elapsed
 
 
+def t_budget_sum(ctx, out):
+    """9,300 rows added to the budget table, each at the largest amount (9999999999999.99):
+    their sum would overflow (signed, undefined behaviour; fuzz corpus form/sum_overflow).  A
+    budget adding up to more than one amount may be is refused: the form is not imported."""
+    d = year(os.path.join(out, "y"))
+    forms = os.path.join(out, "forms")
+    os.makedirs(forms)
+    form(os.path.join(forms, "a.docx"), "S01", added=[("学术交流", "9999999999999.99", "")] * 9300)
+    p = collect(ctx, forms, d)
+    check(re.search(r"经费预算表第 \d+ 行 row \d+: 明细之和过大", p.err), "stderr: %r" % p.err[:600])
+    check(report(d)["a.docx"]["结果"] == "未导入", "report %r" % report(d)["a.docx"]["结果"])
+    check(not os.path.exists(os.path.join(d, "applications.csv")), "applications.csv written")
+    return "sum of the lines capped, form refused"
+
+
 def t_refuse(ctx, out):
     """A year keeping applications as XLSX is refused (the merge writes CSV); a bad year folder
     and a missing forms folder are errors (exit 1); usage errors exit 2."""
@@ -1008,6 +1023,6 @@ def run(ctx):
         ctx.case(name, fn, ctx, ctx.fresh(name))
 
 
-for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_big_table, t_refuse,
-           t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
+for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_big_table,
+           t_budget_sum, t_refuse, t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
     test(_f)
