@@ -699,28 +699,6 @@ static int S_write_xlsx(const xh_accept *a, xh_stage *s, xh_diag *diag)
 
 /* ---- ineligible.csv ---- */
 
-static void S_csv_field(xh_buf *b, const char *s, int guard)
-{
-	int quote = 0;
-	for (const char *p = s; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			quote = 1;
-	/* text a spreadsheet would take for a formula gets an apostrophe
-	 * (CONVENTIONS.md); not a society id, which must read back as it is */
-	guard = guard && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
-	if (quote)
-		xh_buf_addc(b, '"');
-	if (guard)
-		xh_buf_addc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			xh_buf_addc(b, '"');
-		xh_buf_addc(b, *p);
-	}
-	if (quote)
-		xh_buf_addc(b, '"');
-}
-
 /* One row per society with a project concluded 不通过, in the order of its
  * first such project; the reason names each project and why. */
 static void S_csv(const xh_accept *a, xh_buf *out)
@@ -748,9 +726,9 @@ static void S_csv(const xh_accept *a, xh_buf *out)
 		}
 		if (app->society >= 0)
 			done[app->society] = 1;
-		S_csv_field(out, app->society_id, 0);
+		xh_buf_csv_field(out, app->society_id, 0);
 		xh_buf_printf(out, ",%d,", y->prog.year);
-		S_csv_field(out, xh_buf_cstr(&why), 1);
+		xh_buf_csv_field(out, xh_buf_cstr(&why), XH_CSV_GUARD);
 		xh_buf_adds(out, "\r\n");
 		xh_buf_free(&why);
 	}

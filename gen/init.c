@@ -86,17 +86,7 @@ static void S_csv(xh_buf *b, const xh_rtype *t)
 		const char *l = t->fields[i].label;
 		if (i)
 			xh_buf_addc(b, ',');
-		if (strpbrk(l, ",\"")) {
-			xh_buf_addc(b, '"');
-			for (const char *p = l; *p; p++) {
-				if (*p == '"')
-					xh_buf_addc(b, '"');
-				xh_buf_addc(b, *p);
-			}
-			xh_buf_addc(b, '"');
-		} else {
-			xh_buf_adds(b, l);
-		}
+		xh_buf_csv_field(b, l, 0);
 	}
 	xh_buf_adds(b, "\r\n");
 }

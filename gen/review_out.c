@@ -562,29 +562,6 @@ static int S_write_xlsx(const xh_review *r, xh_stage *s, xh_diag *diag)
 
 /* ---- the CSV ---- */
 
-/* One RFC 4180 field.  Text a spreadsheet would take for a formula gets a
- * leading apostrophe (CONVENTIONS.md: no formula injection). */
-static void S_csv_field(xh_buf *b, const char *s, int text)
-{
-	int quote = 0;
-	for (const char *p = s; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			quote = 1;
-	int guard = text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	                     s[0] == '\t' || s[0] == '\r');
-	if (quote)
-		xh_buf_addc(b, '"');
-	if (guard)
-		xh_buf_addc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			xh_buf_addc(b, '"');
-		xh_buf_addc(b, *p);
-	}
-	if (quote)
-		xh_buf_addc(b, '"');
-}
-
 static void S_csv(const xh_review *r, xh_buf *out)
 {
 	const xh_year *y = r->y;
@@ -595,13 +572,13 @@ static void S_csv(const xh_review *r, xh_buf *out)
 		if (ar->sel != XH_SEL_PROPOSED)
 			continue;
 		const xh_application *a = &y->applications[i];
-		S_csv_field(out, a->id, 1);
+		xh_buf_csv_field(out, a->id, XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
-		S_csv_field(out, S_society_name(y, a), 1);
+		xh_buf_csv_field(out, S_society_name(y, a), XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
-		S_csv_field(out, a->title, 1);
+		xh_buf_csv_field(out, a->title, XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
-		S_csv_field(out, xh_class_name(a->cls), 1);
+		xh_buf_csv_field(out, xh_class_name(a->cls), XH_CSV_GUARD);
 		xh_buf_printf(out, ",%d.%02d,%d,", ar->mean_hundredths / 100, ar->mean_hundredths % 100,
 		              ar->rank);
 		S_fen_plain(out, ar->proposed);

@@ -206,21 +206,6 @@ static xh_err S_write_atomic(S_run *R, const char *path, const xh_buf *b)
 	return ok ? XH_OK : XH_ESYS;
 }
 
-static void S_csv_field(xh_buf *b, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		xh_buf_addc(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				xh_buf_addc(b, '"');
-			xh_buf_addc(b, *s);
-		}
-		xh_buf_addc(b, '"');
-	} else {
-		xh_buf_adds(b, s);
-	}
-}
-
 /* manifest.csv: one row per input, then one per output (in the order the
  * stages wrote them), each naming the inputs it came from.  Paths are
  * relative (inputs by name, outputs under OUT/<year>/), so the same year
@@ -233,7 +218,7 @@ static xh_err S_manifest(S_run *R)
 	for (size_t i = 0; i < R->nin; i++) {
 		char *path = xasprintf("%s", R->in_name[i]);
 		xh_buf_adds(&b, "input,");
-		S_csv_field(&b, path);
+		xh_buf_csv_field(&b, path, 0);
 		xh_buf_printf(&b, ",%s,,\r\n", R->in_sha[i]);
 		xh_buf_printf(&all, "%s%s", i ? " " : "", path);
 		free(path);
@@ -246,7 +231,7 @@ static xh_err S_manifest(S_run *R)
 		if (o->tmpl && !seen) {
 			xh_buf_adds(&b, "template,");
 			char *t = xasprintf("templates/%s", o->tmpl);
-			S_csv_field(&b, t);
+			xh_buf_csv_field(&b, t, 0);
 			xh_buf_printf(&b, ",%s,,\r\n", o->tsha);
 			free(t);
 		}
@@ -254,13 +239,13 @@ static xh_err S_manifest(S_run *R)
 	for (size_t i = 0; i < R->nouts; i++) {
 		const S_out *o = &R->outs[i];
 		xh_buf_adds(&b, "output,");
-		S_csv_field(&b, o->path);
+		xh_buf_csv_field(&b, o->path, 0);
 		xh_buf_printf(&b, ",%s,%llu,", o->sha, o->size);
 		xh_buf f = XH_BUF_INIT;
 		xh_buf_add(&f, all.data, all.len);
 		if (o->tmpl)
 			xh_buf_printf(&f, " templates/%s", o->tmpl);
-		S_csv_field(&b, xh_buf_cstr(&f));
+		xh_buf_csv_field(&b, xh_buf_cstr(&f), 0);
 		xh_buf_free(&f);
 		xh_buf_adds(&b, "\r\n");
 	}

@@ -180,6 +180,25 @@ void xh_buf_add_xml(xh_buf *b, const char *s, size_t n, int attr)
 	xh_buf_add(b, s + start, n - start);
 }
 
+void xh_buf_csv_field(xh_buf *b, const char *s, int flags)
+{
+	size_t n = strlen(s);
+	int quote = (flags & XH_CSV_SPACES) && n && (s[0] == ' ' || s[n - 1] == ' ');
+	for (const char *p = s; *p && !quote; p++)
+		quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
+	if (quote)
+		xh_buf_addc(b, '"');
+	if ((flags & XH_CSV_GUARD) && *s && strchr("=+-@\t\r", *s))
+		xh_buf_addc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			xh_buf_addc(b, '"');
+		xh_buf_addc(b, *p);
+	}
+	if (quote)
+		xh_buf_addc(b, '"');
+}
+
 void xh_diag_add(xh_diag *d, uint64_t key, const char *fmt, ...)
 {
 	va_list ap;

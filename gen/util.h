@@ -57,6 +57,22 @@ void xh_buf_free(xh_buf *b);
  * double-quoted attribute value. */
 void xh_buf_add_xml(xh_buf *b, const char *s, size_t n, int attr);
 
+/* Flags of xh_buf_csv_field. */
+enum {
+	/* text a spreadsheet would take for a formula (first character
+	 * = + - @, tab or CR) gets a leading apostrophe (CONVENTIONS.md: no
+	 * formula injection); leave it off for ids and data that must read
+	 * back as they are */
+	XH_CSV_GUARD = 1,
+	/* quote a field that starts or ends with a space too, so that readers
+	 * that trim fields keep it */
+	XH_CSV_SPACES = 2
+};
+
+/* One RFC 4180 field: quoted when it holds a comma, a double quote or a
+ * line break (or what flags add), each double quote doubled. */
+void xh_buf_csv_field(xh_buf *b, const char *s, int flags);
+
 /*
  * Diagnostics.  Data and template problems are collected, not thrown, so
  * that one run reports all of them (CONVENTIONS.md "Messages").  Each entry
