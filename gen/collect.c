@@ -902,6 +902,19 @@ static void S_rows(const xmlNode *n, S_row **rows, size_t *nr, size_t *cap)
 	}
 }
 
+/* w:gridSpan, w:gridBefore as a count of grid columns, clamped to lo..63
+ * (Word's grid has at most 63 columns): a hostile gridSpan="2000000000"
+ * on two cells overflowed the int column sum (S_cells; fuzz corpus
+ * form/gridspan).  With at most 256 cells a row then stays far below
+ * INT_MAX. */
+static int S_grid_count(const char *s, int lo, int dflt)
+{
+	if (!s)
+		return dflt;
+	long v = strtol(s, NULL, 10);
+	return v < lo ? lo : v > 63 ? 63 : (int)v;
+}
+
 /* The cells of a row with their grid column (w:gridBefore, w:gridSpan). */
 static size_t S_cells(const xmlNode *n, const xmlNode **tc, int *col, size_t max, int *at)
 {
@@ -911,7 +924,7 @@ static size_t S_cells(const xmlNode *n, const xmlNode **tc, int *col, size_t max
 			char *span = S_attr(S_child(S_child(k, "tcPr"), "gridSpan"), "val");
 			tc[nc] = k;
 			col[nc++] = *at;
-			*at += span && atoi(span) > 0 ? atoi(span) : 1;
+			*at += S_grid_count(span, 1, 1);
 			free(span);
 		} else if (S_is(k, "sdt") || S_is(k, "sdtContent") || S_is(k, "customXml")) {
 			nc += S_cells(k, tc + nc, col + nc, max - nc, at);
@@ -925,7 +938,7 @@ static int S_grid_col(const xmlNode *tr, const xmlNode *cell)
 	const xmlNode *tc[256];
 	int col[256];
 	char *before = S_attr(S_child(S_child(tr, "trPr"), "gridBefore"), "val");
-	int at = before ? atoi(before) : 0;
+	int at = S_grid_count(before, 0, 0);
 	free(before);
 	size_t n = S_cells(tr, tc, col, 256, &at);
 	for (size_t i = 0; i < n; i++)
@@ -940,7 +953,7 @@ static char *S_cell_at(const xmlNode *tr, int col)
 	const xmlNode *tc[256];
 	int cols[256];
 	char *before = S_attr(S_child(S_child(tr, "trPr"), "gridBefore"), "val");
-	int at = before ? atoi(before) : 0;
+	int at = S_grid_count(before, 0, 0);
 	free(before);
 	size_t n = S_cells(tr, tc, cols, 256, &at);
 	for (size_t i = 0; i < n; i++)

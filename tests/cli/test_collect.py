@@ -591,6 +591,30 @@ def t_budget_sum(ctx, out):
     return "sum of the lines capped, form refused"
 
 
+def t_grid_span(ctx, out):
+    """w:gridSpan="2000000000" on two cells of a budget row overflowed the column count (signed;
+    the ASan+UBSan rerun aborts; fuzz corpus form/gridspan): spans are clamped to Word's 63
+    columns and the row is still read by its controls."""
+    d = year(os.path.join(out, "y"))
+    forms = os.path.join(out, "forms")
+    os.makedirs(forms)
+    span = '<w:tc><w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>'
+
+    def wide(cat, row):
+        if cat != "学术交流":
+            return row
+        row = row.replace('<w:tr w:rsidR="00A1B2C3">', '<w:tr w:rsidR="00A1B2C3"><w:trPr>'
+                          '<w:gridBefore w:val="99999999999"/></w:trPr>')
+        return row.replace("<w:tc>", span, 2)
+
+    form(os.path.join(forms, "a.docx"), "S01", row_edit=wide)
+    collect(ctx, forms, d)
+    _, bl = recs(os.path.join(d, "budget_lines.csv"))
+    got = [(x["category"], x["amount"]) for x in bl]
+    check(("学术交流", "12000.00") in got, "lines %r" % got)
+    return "row read"
+
+
 def t_refuse(ctx, out):
     """A year keeping applications as XLSX is refused (the merge writes CSV); a bad year folder
     and a missing forms folder are errors (exit 1); usage errors exit 2."""
@@ -1024,5 +1048,5 @@ def run(ctx):
 
 
 for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_big_table,
-           t_budget_sum, t_refuse, t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
+           t_budget_sum, t_grid_span, t_refuse, t_libreoffice_placeholder, t_round_trip, t_real_pack, t_real_round_trip, t_libreoffice_resave):
     test(_f)
