@@ -680,20 +680,8 @@ static xh_err S_write_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, cons
 	xh_err rc = S_render_mem(doc, src, bs, d, scope, NULL, diag, key, prefix, scratch);
 	if (rc != XH_OK)
 		return rc;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t off = 0;
-	while (fd >= 0 && off < scratch->len) {
-		ssize_t w = write(fd, scratch->data + off, scratch->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (fd < 0 || off < scratch->len || close(fd) != 0) {
+	if (xh_write_file(path, scratch->data, scratch->len, 0, 0666) != 0) {
 		xh_diag_add(diag, key, "%s: cannot write: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return XH_ESYS;
 	}
 	return XH_OK;

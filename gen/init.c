@@ -67,17 +67,6 @@ static void S_programme(xh_buf *b, int year)
 
 /* ---- record files ---- */
 
-static int S_write(const char *path, const xh_buf *b)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t w = fwrite(b->data, 1, b->len, f);
-	if (fclose(f) != 0 || w != b->len)
-		return -1;
-	return xh_fsync_path(path, 0);
-}
-
 /* A CSV header: the labels, quoted where a label holds a comma. */
 static void S_csv(xh_buf *b, const xh_rtype *t)
 {
@@ -200,7 +189,7 @@ xh_err xh_init_year(const char *dir, int year, int xlsx, FILE *report, xh_diag *
 	xh_buf b = XH_BUF_INIT;
 	S_programme(&b, year);
 	char *path = xasprintf("%s/programme.xml", tmp);
-	if (S_write(path, &b) != 0)
+	if (xh_write_file(path, b.data, b.len, XH_WRITE_SYNC, 0666) != 0)
 		rc = XH_ESYS;
 	free(path);
 	size_t nt;
@@ -216,7 +205,7 @@ xh_err xh_init_year(const char *dir, int year, int xlsx, FILE *report, xh_diag *
 		} else {
 			b.len = 0;
 			S_csv(&b, t);
-			if (S_write(path, &b) != 0)
+			if (xh_write_file(path, b.data, b.len, XH_WRITE_SYNC, 0666) != 0)
 				rc = XH_ESYS;
 		}
 		free(path);

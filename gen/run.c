@@ -183,21 +183,8 @@ static xh_err S_inputs(S_run *R)
 static xh_err S_write_atomic(S_run *R, const char *path, const xh_buf *b)
 {
 	char *tmp = xasprintf("%s.xhgen-%ld.tmp", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t off = 0;
-	while (fd >= 0 && off < b->len) {
-		ssize_t w = write(fd, b->data + off, b->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	int ok = fd >= 0 && off == b->len && fsync(fd) == 0;
-	if (fd >= 0 && close(fd) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
+	int ok = xh_write_file(tmp, b->data, b->len, XH_WRITE_SYNC, 0666) == 0 &&
+	         rename(tmp, path) == 0;
 	if (!ok) {
 		xh_diag_add(R->diag, 0, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
 		unlink(tmp);

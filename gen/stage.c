@@ -331,21 +331,8 @@ static xh_err S_write(xh_stage *s, const char *name, const void *p, size_t n,
 	}
 	size_t i = S_new_entry(s, name);
 	const char *tmp = s->ent[i].tmp;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	size_t off = 0;
-	while (fd >= 0 && off < n) {
-		ssize_t w = write(fd, (const char *)p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (fd < 0 || off < n || close(fd) != 0) {
-		int e = errno;
-		if (fd >= 0 && off < n)
-			close(fd);
-		xh_diag_add(diag, 0, "%s/%s: cannot write: %s", s->dir, name, strerror(e ? e : EIO));
+	if (xh_write_file(tmp, p, n, XH_WRITE_EXCL, 0666) != 0) {
+		xh_diag_add(diag, 0, "%s/%s: cannot write: %s", s->dir, name, strerror(errno ? errno : EIO));
 		return XH_ESYS;
 	}
 	char sha[XH_SHA256_HEX];

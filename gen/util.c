@@ -334,6 +334,34 @@ int xh_fsync_path(const char *path, int dir)
 	return rc;
 }
 
+int xh_write_file(const char *path, const void *p, size_t n, int flags, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (flags & XH_WRITE_EXCL ? O_EXCL : O_TRUNC),
+	              mode);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			break;
+		}
+		off += (size_t)w;
+	}
+	int rc = off == n && (!(flags & XH_WRITE_SYNC) || fsync(fd) == 0) ? 0 : -1;
+	int e = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	errno = e;
+	return rc;
+}
+
 void xh_rmtree(const char *dir)
 {
 	DIR *d = opendir(dir);

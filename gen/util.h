@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -103,6 +104,17 @@ char *xh_one_line(const char *msg);
 int xh_mkdirs(const char *dir);
 /* fsync of a file, or of a folder when dir is set: 0 or -1 with errno. */
 int xh_fsync_path(const char *path, int dir);
+
+/* Flags of xh_write_file. */
+enum {
+	XH_WRITE_EXCL = 1, /* the file must not exist yet; without it, it is truncated */
+	XH_WRITE_SYNC = 2  /* fsync before close: the bytes are on disk when it returns */
+};
+/* Writes the n bytes at p to path, created with mode (less the umask) as
+ * open(2) does.  0, or -1 with errno set (EIO for a short write); on
+ * failure a partly written file may be left behind: the caller removes
+ * it. */
+int xh_write_file(const char *path, const void *p, size_t n, int flags, mode_t mode);
 /* rm -rf: removes dir with everything below it, as far as it can; a
  * link is removed, never followed.  Nothing is reported: callers use it to
  * clear their own scratch folders, where a leftover is harmless. */
