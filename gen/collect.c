@@ -1558,35 +1558,6 @@ typedef struct {
 	char *tmp, *final;
 } S_out;
 
-static int S_write_file(const char *path, const xh_buf *b)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	const char *p = b->data;
-	size_t left = b->len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
-}
-
 /* Writes the buffers to temporaries named as the stages name theirs
  * (stage.h: DIR/.xhgen-PID-I.tmp, so that any later run in the folder
  * clears what a killed one left), then renames them all; on failure
@@ -1604,7 +1575,8 @@ static xh_err S_commit(const char *dir, const char *const *names, const xh_buf *
 	/* complete files of a killed earlier run that never got their names */
 	xh_stage_remove_stale(dir);
 	for (; done < n; done++) {
-		if (S_write_file(o[done].tmp, &bufs[done]) != 0) {
+		if (xh_write_file(o[done].tmp, bufs[done].data, bufs[done].len,
+		                  XH_WRITE_EXCL | XH_WRITE_SYNC, 0644) != 0) {
 			xh_diag_add(diag, 0, "%s: cannot write: %s", o[done].final, strerror(errno));
 			unlink(o[done].tmp);
 			e = XH_ESYS;
