@@ -42,20 +42,7 @@
 
 static const char *S_society(const xh_year *y, int app)
 {
-	const xh_application *a = &y->applications[app];
-	if (a->society >= 0 && (size_t)a->society < y->nsocieties && y->societies[a->society].name[0])
-		return y->societies[a->society].name;
-	return a->society_id;
-}
-
-static const char *S_file(const xh_year *y, const char *type)
-{
-	size_t nt;
-	const xh_rtype *t = xh_schema_types(&nt);
-	for (size_t i = 0; i < nt && i < sizeof(y->file) / sizeof(*y->file); i++)
-		if (!strcmp(t[i].name, type))
-			return y->file[i] ? y->file[i] : type;
-	return type;
+	return xh_year_society_name(y, &y->applications[app]);
 }
 
 /* "50000.00": the plain number the money filters read */
@@ -760,7 +747,7 @@ static void S_report(const xh_accept *a, FILE *out)
 			fputs("，以验收组结论为准\n", out);
 		}
 	}
-	const char *fa = S_file(y, "acceptance");
+	const char *fa = xh_year_file(y, "acceptance", "acceptance");
 	for (size_t i = 0; i < a->nunapproved; i++) {
 		const xh_acceptance *ac = &y->acceptance[a->unapproved[i]];
 		const char *id = ac->application >= 0 ? y->applications[ac->application].id : "?";

@@ -60,10 +60,7 @@ static const char *S_society(const xh_year *y, int i)
 {
 	if (i < 0 || (size_t)i >= y->napplications)
 		return "";
-	const xh_application *a = &y->applications[i];
-	if (a->society >= 0 && (size_t)a->society < y->nsocieties && y->societies[a->society].name[0])
-		return y->societies[a->society].name;
-	return a->society_id;
+	return xh_year_society_name(y, &y->applications[i]);
 }
 
 /* ---- the workbook ---- */
@@ -871,23 +868,14 @@ static int S_write_xlsx(const xh_ledger *l, xh_stage *s, xh_diag *diag)
 
 /* ---- the report ---- */
 
-static const char *S_file(const xh_year *y, const char *type)
-{
-	size_t nt;
-	const xh_rtype *t = xh_schema_types(&nt);
-	for (size_t i = 0; i < nt && i < sizeof(y->file) / sizeof(*y->file); i++)
-		if (!strcmp(t[i].name, type))
-			return y->file[i] ? y->file[i] : type;
-	return type;
-}
-
 /* One line an exception, payments first, each in file order; then the
  * summary. */
 static void S_report(const xh_ledger *l, FILE *out)
 {
 	const xh_year *y = l->y;
 	xh_buf m = XH_BUF_INIT;
-	const char *fd = S_file(y, "disbursements"), *fe = S_file(y, "expenditures");
+	const char *fd = xh_year_file(y, "disbursements", "disbursements"),
+	           *fe = xh_year_file(y, "expenditures", "expenditures");
 	for (size_t i = 0; i < y->ndisbursements; i++) {
 		if (!l->dis_reason[i])
 			continue;

@@ -46,17 +46,6 @@ static const char *S_s(const char *s)
 	return s ? s : "";
 }
 
-/* The file a record type was read from, or NULL. */
-static const char *S_file(const xh_year *y, const char *type)
-{
-	size_t nt;
-	const xh_rtype *t = xh_schema_types(&nt);
-	for (size_t i = 0; i < nt && i < sizeof(y->file) / sizeof(*y->file); i++)
-		if (!strcmp(t[i].name, type))
-			return y->file[i];
-	return NULL;
-}
-
 /* "50000.00": the plain amount the template's filters read. */
 static void S_plain(xh_buf *b, xh_fen v)
 {
@@ -75,7 +64,7 @@ static int S_workday(const xh_year *y, xh_date d, xh_diag *diag)
 {
 	int w = xh_year_workday(y, d);
 	if (w < 0) {
-		const char *cal = S_file(y, "calendar");
+		const char *cal = xh_year_file(y, "calendar", NULL);
 		char *path = cal ? NULL : xasprintf("%s/calendar.csv", y->dir);
 		xh_buf day = XH_BUF_INIT;
 		xh_date_cn(&day, d);
@@ -183,13 +172,6 @@ typedef struct S_notice {
 	xh_date asked;             /* publicity_start as given */
 } S_notice;
 
-static const char *S_society(const xh_year *y, const xh_application *a)
-{
-	if (a->society >= 0 && (size_t)a->society < y->nsocieties && y->societies[a->society].name[0])
-		return y->societies[a->society].name;
-	return a->society_id;
-}
-
 /* "A类", "B类", "推广类" */
 static const char *S_class_label(int c)
 {
@@ -211,7 +193,7 @@ static void S_list(S_notice *n, const xh_review *r)
 				continue;
 			S_item *it = &n->item[n->nitem++];
 			it->a = a;
-			it->society = S_society(y, a);
+			it->society = xh_year_society_name(y, a);
 			it->amount = r->app[i].proposed;
 			n->sub[c] += it->amount;
 		}

@@ -37,17 +37,6 @@
 #define S_FORM_SUFFIX "-项目申报书.docx"
 #define S_NOTICE_FILE "申报须知.docx"
 
-/* The file a record type was read from, for messages. */
-static const char *S_file(const xh_year *y, const char *type)
-{
-	size_t nt;
-	const xh_rtype *t = xh_schema_types(&nt);
-	for (size_t i = 0; i < nt && i < sizeof(y->file) / sizeof(*y->file); i++)
-		if (!strcmp(t[i].name, type))
-			return y->file[i] ? y->file[i] : type;
-	return type;
-}
-
 /* An enum field's word (SCHEMA.md's list, from schema.c), "" when empty. */
 static const char *S_word(const char *field, int v)
 {
@@ -329,7 +318,7 @@ xh_err xh_pack_write(const xh_year *y, const struct xh_review *r, const char *ou
                      xh_stage **keep, xh_diag *diag)
 {
 	(void)r;
-	const char *sfile = S_file(y, "societies");
+	const char *sfile = xh_year_file(y, "societies", "societies");
 	size_t n = y->nsocieties;
 	char **why = xcalloc(n + 1, sizeof(*why));
 	char **fname = xcalloc(n + 1, sizeof(*fname));

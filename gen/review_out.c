@@ -37,13 +37,6 @@
 
 /* ---- small helpers ---- */
 
-static const char *S_society_name(const xh_year *y, const xh_application *a)
-{
-	if (a->society >= 0 && (size_t)a->society < y->nsocieties && y->societies[a->society].name[0])
-		return y->societies[a->society].name;
-	return a->society_id;
-}
-
 /* "50000.00": no thousands separator, for the CSV */
 static void S_fen_plain(xh_buf *b, xh_fen v)
 {
@@ -130,7 +123,7 @@ static void S_sheet_review(S_book *b, const xh_review *r)
 	for (size_t i = 0; i < y->napplications; i++) {
 		const xh_application *a = &y->applications[i];
 		xh_book_cols_fit(cw, C_ID, a->id);
-		xh_book_cols_fit(cw, C_SOC, S_society_name(y, a));
+		xh_book_cols_fit(cw, C_SOC, xh_year_society_name(y, a));
 		xh_book_cols_fit(cw, C_TITLE, a->title);
 		xh_book_cols_fit(cw, C_AMT, xh_book_yuan(&num, a->amount));
 		S_reasons(r, i, &note);
@@ -167,7 +160,7 @@ static void S_sheet_review(S_book *b, const xh_review *r)
 		lxw_row_t row = (lxw_row_t)(hr + 1 + i);
 		xh_book_num(b->bk, ws, row, C_NO, (double)(i + 1), b->f->count);
 		xh_book_str(b->bk, ws, row, C_ID, a->id, b->f->text);
-		xh_book_str(b->bk, ws, row, C_SOC, S_society_name(y, a), b->f->wrap);
+		xh_book_str(b->bk, ws, row, C_SOC, xh_year_society_name(y, a), b->f->wrap);
 		xh_book_str(b->bk, ws, row, C_TITLE, a->title, b->f->wrap);
 		xh_book_str(b->bk, ws, row, C_CLS, xh_class_name(a->cls), b->f->center);
 		xh_book_num(b->bk, ws, row, C_AMT, xh_book_amount(a->amount), b->f->money);
@@ -181,7 +174,7 @@ static void S_sheet_review(S_book *b, const xh_review *r)
 		xh_book_str(b->bk, ws, row, c_verdict, xh_verdict_name(ar->overall), S_vfmt(b, ar->overall));
 		S_reasons(r, i, &note);
 		xh_book_str(b->bk, ws, row, c_note, note.data, b->f->wrap);
-		size_t l = xh_book_lines(cw, C_SOC, S_society_name(y, a)), l2;
+		size_t l = xh_book_lines(cw, C_SOC, xh_year_society_name(y, a)), l2;
 		if ((l2 = xh_book_lines(cw, C_TITLE, a->title)) > l)
 			l = l2;
 		if ((l2 = xh_book_lines(cw, c_note, note.data)) > l)
@@ -232,7 +225,7 @@ static void S_sheet_rank(S_book *b, const xh_review *r)
 		const xh_application *a = &y->applications[i];
 		const xh_app_result *ar = &r->app[i];
 		xh_book_cols_fit(cw, C_ID, a->id);
-		xh_book_cols_fit(cw, C_SOC, S_society_name(y, a));
+		xh_book_cols_fit(cw, C_SOC, xh_year_society_name(y, a));
 		xh_book_cols_fit(cw, C_TITLE, a->title);
 		xh_book_cols_fit(cw, C_AMT, xh_book_yuan(&num, a->amount));
 		xh_book_cols_fit(cw, C_RUN, xh_book_yuan(&num, ar->running));
@@ -261,7 +254,7 @@ static void S_sheet_rank(S_book *b, const xh_review *r)
 		else
 			xh_book_str(b->bk, ws, row, C_RANK, "", b->f->count);
 		xh_book_str(b->bk, ws, row, C_ID, a->id, b->f->text);
-		xh_book_str(b->bk, ws, row, C_SOC, S_society_name(y, a), b->f->wrap);
+		xh_book_str(b->bk, ws, row, C_SOC, xh_year_society_name(y, a), b->f->wrap);
 		xh_book_str(b->bk, ws, row, C_TITLE, a->title, b->f->wrap);
 		xh_book_str(b->bk, ws, row, C_CLS, xh_class_name(a->cls), b->f->center);
 		xh_book_num(b->bk, ws, row, C_NEXP, ar->nscores, b->f->count);
@@ -281,7 +274,7 @@ static void S_sheet_rank(S_book *b, const xh_review *r)
 			xh_book_str(b->bk, ws, row, C_RUN, "", b->f->money);
 		xh_book_str(b->bk, ws, row, C_SEL, xh_selection_name(ar->sel), b->f->center);
 		xh_book_str(b->bk, ws, row, C_NOTE, ar->note, b->f->wrap);
-		size_t l = xh_book_lines(cw, C_SOC, S_society_name(y, a)), l2;
+		size_t l = xh_book_lines(cw, C_SOC, xh_year_society_name(y, a)), l2;
 		if ((l2 = xh_book_lines(cw, C_TITLE, a->title)) > l)
 			l = l2;
 		if ((l2 = xh_book_lines(cw, C_NOTE, ar->note ? ar->note : "")) > l)
@@ -574,7 +567,7 @@ static void S_csv(const xh_review *r, xh_buf *out)
 		const xh_application *a = &y->applications[i];
 		xh_buf_csv_field(out, a->id, XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
-		xh_buf_csv_field(out, S_society_name(y, a), XH_CSV_GUARD);
+		xh_buf_csv_field(out, xh_year_society_name(y, a), XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
 		xh_buf_csv_field(out, a->title, XH_CSV_GUARD);
 		xh_buf_addc(out, ',');
@@ -620,7 +613,7 @@ static void S_report(const xh_review *r, FILE *out)
 		if (ar->sel != XH_SEL_PROPOSED)
 			continue;
 		const xh_application *a = &y->applications[i];
-		fprintf(out, "  %3d  %s  %s  %s 元\n", ar->rank, a->id, S_society_name(y, a),
+		fprintf(out, "  %3d  %s  %s  %s 元\n", ar->rank, a->id, xh_year_society_name(y, a),
 		        xh_book_yuan(&m, ar->proposed));
 	}
 	if (nprop < y->napplications)
@@ -635,7 +628,7 @@ static void S_report(const xh_review *r, FILE *out)
 			fprintf(out, "  %3d", ar->rank);
 		else
 			fputs("     ", out);
-		fprintf(out, "  %s  %s  %s", a->id, S_society_name(y, a), xh_selection_name(ar->sel));
+		fprintf(out, "  %s  %s  %s", a->id, xh_year_society_name(y, a), xh_selection_name(ar->sel));
 		if (ar->note && *ar->note)
 			fprintf(out, ": %s", ar->note);
 		fputc('\n', out);

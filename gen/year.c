@@ -344,6 +344,23 @@ int xh_year_society(const xh_year *y, const char *id)
 	return -1;
 }
 
+const char *xh_year_society_name(const xh_year *y, const xh_application *a)
+{
+	if (a->society >= 0 && (size_t)a->society < y->nsocieties && y->societies[a->society].name[0])
+		return y->societies[a->society].name;
+	return a->society_id;
+}
+
+const char *xh_year_file(const xh_year *y, const char *type, const char *dflt)
+{
+	size_t nt;
+	const xh_rtype *t = xh_schema_types(&nt);
+	for (size_t i = 0; i < nt && i < sizeof(y->file) / sizeof(*y->file); i++)
+		if (!strcmp(t[i].name, type))
+			return y->file[i] ? y->file[i] : dflt;
+	return dflt;
+}
+
 int xh_year_application(const xh_year *y, const char *id)
 {
 	for (size_t i = 0; i < y->napplications; i++)

@@ -189,6 +189,12 @@ const char *xh_class_name(int cls);
 int xh_year_society(const xh_year *y, const char *id);
 /* Index of an application by id, or -1. */
 int xh_year_application(const xh_year *y, const char *id);
+/* The name of an application's society, or the society id the
+ * application gives when the society is unknown or has no name. */
+const char *xh_year_society_name(const xh_year *y, const xh_application *a);
+/* The file a record type ("societies", schema.c's names) was read from,
+ * for messages; dflt when the type was not read. */
+const char *xh_year_file(const xh_year *y, const char *type, const char *dflt);
 /* Is d a working day?  1 or 0; -1 when the calendar has no rows for d's
  * year (SCHEMA.md: never a guess). */
 int xh_year_workday(const xh_year *y, xh_date d);
