@@ -32,20 +32,6 @@ static void S_add(char ***list, size_t *n, char *s)
 	(*list)[(*n)++] = s;
 }
 
-static char *S_yuan(xh_fen v)
-{
-	xh_buf b = XH_BUF_INIT;
-	xh_money_yuan(&b, v);
-	return xh_buf_detach(&b);
-}
-
-static char *S_date(xh_date d)
-{
-	xh_buf b = XH_BUF_INIT;
-	xh_date_cn(&b, d);
-	return xh_buf_detach(&b);
-}
-
 /* A failing rule: both a reason and a finding. */
 static void S_fail(xh_accept_project *p, unsigned why, char *text)
 {
@@ -90,7 +76,8 @@ static void S_materials(const xh_year *y, xh_accept_project *p)
 	}
 	if (pr->acceptance_deadline.set &&
 	    xh_date_days(ac->submitted.d) > xh_date_days(pr->acceptance_deadline.d)) {
-		char *s = S_date(ac->submitted.d), *dl = S_date(pr->acceptance_deadline.d);
+		char *s = xh_date_cn_str(ac->submitted.d),
+		     *dl = xh_date_cn_str(pr->acceptance_deadline.d);
 		long late = xh_date_days(ac->submitted.d) - xh_date_days(pr->acceptance_deadline.d);
 		S_fail(p, XH_ACC_LATE,
 		       xasprintf("验收材料于%s提交，晚于截止日期%s（逾期%ld天）", s, dl, late));
@@ -142,7 +129,7 @@ static void S_money(const xh_accept *a, xh_accept_project *p)
 		free(what);
 	}
 	if (p->nforbidden) {
-		char *sum = S_yuan(p->forbidden);
+		char *sum = xh_money_yuan_str(p->forbidden);
 		S_add(&p->reasons, &p->nreasons,
 		      xasprintf("有禁止性支出%zu笔，共%s元", p->nforbidden, sum));
 		free(sum);
@@ -168,7 +155,9 @@ static void S_money(const xh_accept *a, xh_accept_project *p)
 	for (size_t c = 0; c < al->ncats; c++) {
 		const xh_category_sum *cs = &al->cats[c];
 		if (cs->budget > 0 && cs->spent > cs->budget) {
-			char *s = S_yuan(cs->spent), *bu = S_yuan(cs->budget), *o = S_yuan(cs->spent - cs->budget);
+			char *s = xh_money_yuan_str(cs->spent),
+			     *bu = xh_money_yuan_str(cs->budget),
+			     *o = xh_money_yuan_str(cs->spent - cs->budget);
 			S_add(&p->findings, &p->nfindings,
 			      xasprintf("经费类别“%s”支出%s元，超过预算%s元，超出%s元", cs->category, s, bu, o));
 			free(s);
@@ -179,20 +168,22 @@ static void S_money(const xh_accept *a, xh_accept_project *p)
 	if (al->payments == 0)
 		S_add(&p->findings, &p->nfindings, xstrdup("未拨付资金（无拨付记录）"));
 	else if (al->disbursed < al->approved) {
-		char *d = S_yuan(al->disbursed), *ap = S_yuan(al->approved);
+		char *d = xh_money_yuan_str(al->disbursed), *ap = xh_money_yuan_str(al->approved);
 		S_add(&p->findings, &p->nfindings, xasprintf("已拨付%s元，少于核定金额%s元", d, ap));
 		free(d);
 		free(ap);
 	}
 	if (al->spent > al->disbursed) {
-		char *s = S_yuan(al->spent), *d = S_yuan(al->disbursed), *o = S_yuan(al->spent - al->disbursed);
+		char *s = xh_money_yuan_str(al->spent),
+		     *d = xh_money_yuan_str(al->disbursed),
+		     *o = xh_money_yuan_str(al->spent - al->disbursed);
 		S_add(&p->findings, &p->nfindings,
 		      xasprintf("支出合计%s元，超过已拨付金额%s元，超出%s元", s, d, o));
 		free(s);
 		free(d);
 		free(o);
 	} else if (al->disbursed > al->spent) {
-		char *bal = S_yuan(al->disbursed - al->spent);
+		char *bal = xh_money_yuan_str(al->disbursed - al->spent);
 		size_t nexp = 0;
 		for (size_t i = 0; i < y->nexpenditures; i++)
 			nexp += y->expenditures[i].application == p->application;

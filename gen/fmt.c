@@ -350,6 +350,13 @@ static uint64_t S_abs(xh_fen v)
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
+char *xh_money_yuan_str(xh_fen v)
+{
+	xh_buf b = XH_BUF_INIT;
+	xh_money_yuan(&b, v);
+	return xh_buf_detach(&b);
+}
+
 void xh_money_yuan(xh_buf *b, xh_fen v)
 {
 	uint64_t a = S_abs(v), yuan = a / 100;
@@ -604,6 +611,13 @@ int xh_date_from_serial(double serial, int date1904, xh_date *out, const char **
 void xh_date_iso(xh_buf *b, xh_date d)
 {
 	xh_buf_printf(b, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
+
+char *xh_date_cn_str(xh_date d)
+{
+	xh_buf b = XH_BUF_INIT;
+	xh_date_cn(&b, d);
+	return xh_buf_detach(&b);
 }
 
 void xh_date_cn(xh_buf *b, xh_date d)

@@ -41,6 +41,8 @@ int xh_money_from_double(double v, xh_fen *out, const char **why);
 void xh_money_yuan(xh_buf *b, xh_fen v);  /* 5000000 -> "50,000.00" */
 void xh_money_wan(xh_buf *b, xh_fen v);   /* 5000000 -> "5"; 5500000 -> "5.5"; 123 -> "0.000123" */
 void xh_money_cny(xh_buf *b, xh_fen v);   /* 5000000 -> "伍万元整"; DOMAIN.md's rules */
+/* xh_money_yuan's text as a new string (the caller frees it). */
+char *xh_money_yuan_str(xh_fen v);
 
 typedef struct xh_date {
 	int y, m, d;
@@ -63,6 +65,8 @@ xh_date xh_date_add_days(xh_date d, long n);
 
 void xh_date_iso(xh_buf *b, xh_date d);    /* 2025-11-30 */
 void xh_date_cn(xh_buf *b, xh_date d);     /* 2025年11月30日 */
+/* xh_date_cn's text as a new string (the caller frees it). */
+char *xh_date_cn_str(xh_date d);
 void xh_date_cn_upper(xh_buf *b, xh_date d); /* 二〇二五年十一月三十日 */
 /* A range as documents write it (DOMAIN.md §4.3): "2025年4月27日至5月6日";
  * the end keeps its year when it is in another year ("2025年12月29日至

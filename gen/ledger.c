@@ -39,13 +39,6 @@ static void S_reason(char **dst, const char *fmt, const char *a)
 	}
 }
 
-static char *S_yuan(xh_fen v)
-{
-	xh_buf b = XH_BUF_INIT;
-	xh_money_yuan(&b, v);
-	return xh_buf_detach(&b);
-}
-
 static xh_category_sum *S_cat(xh_allocation *a, const char *cat, size_t *cap)
 {
 	for (size_t i = 0; i < a->ncats; i++)
@@ -207,7 +200,7 @@ xh_ledger *xh_ledger_run(const xh_year *y, const xh_review *r)
 		}
 		a->disbursed += d->amount;
 		if (a->disbursed > a->approved) {
-			char *over = S_yuan(a->disbursed - a->approved);
+			char *over = xh_money_yuan_str(a->disbursed - a->approved);
 			l->dis_flags[i] |= XH_DIS_OVERPAID;
 			S_reason(&l->dis_reason[i], "拨付累计超过核定金额%s元", over);
 			free(over);
@@ -270,7 +263,7 @@ xh_ledger *xh_ledger_run(const xh_year *y, const xh_review *r)
 		}
 		spent_so_far[k] += e->amount;
 		if (spent_so_far[k] > a->disbursed) {
-			char *over = S_yuan(spent_so_far[k] - a->disbursed);
+			char *over = xh_money_yuan_str(spent_so_far[k] - a->disbursed);
 			l->exp_flags[i] |= XH_EXP_OVERSPENT;
 			S_reason(&l->exp_reason[i], "累计支出超过已拨付金额%s元", over);
 			free(over);

@@ -104,20 +104,6 @@ static void S_set(xh_finding *f, xh_verdict v, char *reason)
 	f->reason = reason ? reason : xstrdup("");
 }
 
-static char *S_yuan(xh_fen v)
-{
-	xh_buf b = XH_BUF_INIT;
-	xh_money_yuan(&b, v);
-	return xh_buf_detach(&b);
-}
-
-static char *S_date(xh_date d)
-{
-	xh_buf b = XH_BUF_INIT;
-	xh_date_cn(&b, d);
-	return xh_buf_detach(&b);
-}
-
 /* ---- the society's eligibility ---- */
 
 static void S_yesno(xh_finding *f, int v, const char *no, xh_verdict fail)
@@ -169,7 +155,7 @@ static void S_society(const xh_year *y, const xh_society *s, xh_finding *f)
 		due.y += s->term_years;
 		if (due.m == 2 && due.d == 29 && !xh_date_valid(due))
 			due.d = 28;
-		char *ds = S_date(due);
+		char *ds = xh_date_cn_str(due);
 		if (xh_date_days(due) >= xh_date_days(p->application_deadline.d))
 			S_set(&f[5], XH_V_PASS, NULL);
 		else if (s->election_extension == 1)
@@ -238,7 +224,7 @@ static void S_application(const xh_year *y, size_t ai, xh_finding *f, pcre2_matc
 	const xh_application *a = &y->applications[ai];
 	/* P-01: the cap is "原则上": above it is a note, and the proposal is capped */
 	if (a->amount > p->cap[a->cls]) {
-		char *amt = S_yuan(a->amount), *cap = S_yuan(p->cap[a->cls]);
+		char *amt = xh_money_yuan_str(a->amount), *cap = xh_money_yuan_str(p->cap[a->cls]);
 		S_set(&f[0], XH_V_WARN, xasprintf("申请%s元，超过%s类上限%s元，按上限拟资助",
 		                                  amt, xh_class_name(a->cls), cap));
 		free(amt);
@@ -268,7 +254,7 @@ static void S_application(const xh_year *y, size_t ai, xh_finding *f, pcre2_matc
 	if (!nlines) {
 		S_set(&f[1], XH_V_FAIL, xstrdup("无经费预算明细"));
 	} else if (sum != a->amount) {
-		char *s1 = S_yuan(sum), *s2 = S_yuan(a->amount);
+		char *s1 = xh_money_yuan_str(sum), *s2 = xh_money_yuan_str(a->amount);
 		S_set(&f[1], XH_V_FAIL, xasprintf("预算明细合计%s元，申请金额%s元", s1, s2));
 		free(s1);
 		free(s2);
@@ -290,14 +276,14 @@ static void S_application(const xh_year *y, size_t ai, xh_finding *f, pcre2_matc
 		S_set(&f[4], XH_V_FAIL, xstrdup("起止日期未填写"));
 	} else if (a->start.d.y != p->year || a->end.d.y != p->year ||
 	           xh_date_days(a->start.d) > xh_date_days(a->end.d)) {
-		char *s1 = S_date(a->start.d), *s2 = S_date(a->end.d);
+		char *s1 = xh_date_cn_str(a->start.d), *s2 = xh_date_cn_str(a->end.d);
 		S_set(&f[4], XH_V_FAIL, xasprintf("实施周期%s至%s，不在%d年度内", s1, s2, p->year));
 		free(s1);
 		free(s2);
 	} else if (p->acceptance_deadline.set &&
 	           xh_date_days(a->end.d) > xh_date_days(p->acceptance_deadline.d)) {
 		/* 实施方案 五(五): 11月底前完成相关工作 */
-		char *s1 = S_date(a->end.d), *s2 = S_date(p->acceptance_deadline.d);
+		char *s1 = xh_date_cn_str(a->end.d), *s2 = xh_date_cn_str(p->acceptance_deadline.d);
 		S_set(&f[4], XH_V_FAIL, xasprintf("结束日期%s晚于完成期限%s", s1, s2));
 		free(s1);
 		free(s2);
@@ -309,7 +295,8 @@ static void S_application(const xh_year *y, size_t ai, xh_finding *f, pcre2_matc
 		S_set(&f[5], XH_V_FAIL, xstrdup("提交日期未填写"));
 	} else if (p->application_deadline.set &&
 	           xh_date_days(a->submitted.d) > xh_date_days(p->application_deadline.d)) {
-		char *s1 = S_date(a->submitted.d), *s2 = S_date(p->application_deadline.d);
+		char *s1 = xh_date_cn_str(a->submitted.d),
+		     *s2 = xh_date_cn_str(p->application_deadline.d);
 		S_set(&f[5], XH_V_FAIL, xasprintf("%s提交，晚于申报截止日%s", s1, s2));
 		free(s1);
 		free(s2);
@@ -432,7 +419,8 @@ static void S_select(xh_review *r)
 			/* it does not fit; a smaller one further down still may */
 			ar->sel = XH_SEL_BUDGET;
 			ar->shortfall = over_total > over_class ? over_total : over_class;
-			char *need = S_yuan(want), *short_ = S_yuan(ar->shortfall);
+			char *need = xh_money_yuan_str(want),
+			     *short_ = xh_money_yuan_str(ar->shortfall);
 			ar->note = xasprintf("拟资助%s元超出%s剩余经费，差%s元", need,
 			                     over_total >= over_class ? "年度" : "本类别", short_);
 			free(need);
@@ -446,7 +434,7 @@ static void S_select(xh_review *r)
 		r->proposed_class[a->cls] += want;
 		ar->running = total;
 		if (want < a->amount) {
-			char *cap = S_yuan(want);
+			char *cap = xh_money_yuan_str(want);
 			ar->note = xasprintf("申请金额超过类别上限，按上限%s元拟资助", cap);
 			free(cap);
 		}
