@@ -108,19 +108,27 @@ static void S_dump(xmlDoc *x, xh_buf *out)
 	xmlFree(mem);
 }
 
-/* _rels/.rels: where the custom properties are, and the relationship to
- * them when there is none. */
-static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
+/* The template's part `name` parsed; NULL when it cannot be read or
+ * parsed (diag says why). */
+static xmlDoc *S_read_part(const xh_doc *doc, const char *name, xh_diag *diag)
 {
 	xh_buf b = XH_BUF_INIT;
 	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0) {
 		xh_buf_free(&b);
-		return;
+		return NULL;
 	}
 	char *where = xasprintf("%s: %s", doc->path, name);
 	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
 	free(where);
 	xh_buf_free(&b);
+	return x;
+}
+
+/* _rels/.rels: where the custom properties are, and the relationship to
+ * them when there is none. */
+static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
+{
+	xmlDoc *x = S_read_part(doc, name, diag);
 	if (!x)
 		return;
 	xmlNode *root = xmlDocGetRootElement(x);
@@ -177,15 +185,7 @@ static void S_prep_rels(xh_doc *doc, const char *name, xh_diag *diag)
 /* [Content_Types].xml: the override for the custom properties part. */
 static void S_prep_ct(xh_doc *doc, const char *name, xh_diag *diag)
 {
-	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(doc->pkg, name, &b, diag) != 0) {
-		xh_buf_free(&b);
-		return;
-	}
-	char *where = xasprintf("%s: %s", doc->path, name);
-	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
-	free(where);
-	xh_buf_free(&b);
+	xmlDoc *x = S_read_part(doc, name, diag);
 	if (!x)
 		return;
 	xmlNode *root = xmlDocGetRootElement(x);
@@ -250,15 +250,7 @@ static void S_node_xml(xmlNode *n, xh_buf *out)
 /* The template's own custom properties. */
 static void S_prep_custom(xh_doc *doc, xh_diag *diag)
 {
-	xh_buf b = XH_BUF_INIT;
-	if (xh_pkg_read(doc->pkg, doc->custom_part, &b, diag) != 0) {
-		xh_buf_free(&b);
-		return;
-	}
-	char *where = xasprintf("%s: %s", doc->path, doc->custom_part);
-	xmlDoc *x = xh_xml_read(b.data ? b.data : "", b.len, where, diag);
-	free(where);
-	xh_buf_free(&b);
+	xmlDoc *x = S_read_part(doc, doc->custom_part, diag);
 	if (!x)
 		return;
 	xmlNode *root = xmlDocGetRootElement(x);
