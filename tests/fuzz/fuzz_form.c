@@ -14,6 +14,9 @@
  * written into year/.  Every form must be read or refused with findings;
  * the sanitizers catch the rest.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,20 +81,49 @@ static int S_write(const char *path, const char *s)
 	return fclose(f);
 }
 
-static void S_cleanup(void)
+/* Removes a scratch folder of this target (only the files it writes). */
+static void S_remove(const char *root)
 {
 	char p[160];
 	const char *const files[] = {"forms/a.docx", "year/templates/项目申报书.docx",
 	                             "year/programme.xml", "year/societies.csv", NULL};
 	for (size_t i = 0; files[i]; i++) {
-		snprintf(p, sizeof(p), "%s/%s", S_root, files[i]);
+		snprintf(p, sizeof(p), "%s/%s", root, files[i]);
 		unlink(p);
 	}
 	const char *const dirs[] = {"forms", "year/templates", "year", "", NULL};
 	for (size_t i = 0; dirs[i]; i++) {
-		snprintf(p, sizeof(p), "%s/%s", S_root, dirs[i]);
+		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
 		rmdir(p);
 	}
+}
+
+static void S_cleanup(void)
+{
+	S_remove(S_root);
+}
+
+/* libFuzzer ends a run (-max_total_time, a crash) with _Exit, so atexit
+ * does not always run: the folders of processes that are gone are removed
+ * by the next one. */
+static void S_remove_stale(void)
+{
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long pid;
+		char end;
+		if (sscanf(e->d_name, "xhgen-fuzz-form-%ld%c", &pid, &end) != 1 || pid <= 0)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char root[64];
+		snprintf(root, sizeof(root), "/tmp/xhgen-fuzz-form-%ld", pid);
+		S_remove(root);
+	}
+	closedir(d);
 }
 
 /* The scratch folder, once per process; 0 or -1. */
@@ -102,6 +134,7 @@ static int S_setup(void)
 	snprintf(S_year, sizeof(S_year), "%s/year", S_root);
 	snprintf(S_form, sizeof(S_form), "%s/a.docx", S_forms);
 	char p[160];
+	S_remove_stale();
 	mkdir(S_root, 0700);
 	mkdir(S_year, 0700);
 	mkdir(S_forms, 0700);
