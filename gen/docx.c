@@ -627,36 +627,18 @@ static xh_err S_render_mem(const xh_doc *doc, zip_t *src, const S_binds *bs, con
                            xh_vref scope, const xh_buf *custom, xh_diag *diag, uint64_t key,
                            const char *prefix, xh_buf *scratch)
 {
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-	zip_t *za = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
+	zip_source_t *mem;
+	char *why;
+	zip_t *za = xh_zip_mem_open(&mem, &why);
 	if (!za) {
-		xh_diag_add(diag, key, "%scannot create a document: %s", prefix, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		if (mem)
-			zip_source_free(mem);
+		xh_diag_add(diag, key, "%scannot create a document: %s", prefix, why);
+		free(why);
 		return XH_ESYS;
 	}
-	zip_error_fini(&ze);
-	zip_source_keep(mem);
 	xh_err rc = S_build(doc, src, za, bs, d, scope, custom, diag, key, prefix);
-	if (rc == XH_OK) {
-		zip_stat_t st;
-		scratch->len = 0;
-		if (zip_source_stat(mem, &st) != 0 || zip_source_open(mem) != 0) {
-			rc = XH_ESYS;
-		} else {
-			xh_buf_reserve(scratch, st.size);
-			zip_int64_t n = zip_source_read(mem, scratch->data, st.size);
-			zip_source_close(mem);
-			if (n < 0 || (zip_uint64_t)n != st.size)
-				rc = XH_ESYS;
-			else
-				scratch->len = (size_t)n;
-		}
-		if (rc != XH_OK)
-			xh_diag_add(diag, key, "%scannot read back the document", prefix);
+	if (rc == XH_OK && xh_zip_source_bytes(mem, scratch) != 0) {
+		rc = XH_ESYS;
+		xh_diag_add(diag, key, "%scannot read back the document", prefix);
 	}
 	zip_source_free(mem);
 	return rc;

@@ -63,6 +63,39 @@ static zip_t *S_open_mem(const xh_buf *bytes, int flags, zip_error_t *ze)
 	return za;
 }
 
+zip_t *xh_zip_mem_open(zip_source_t **mem, char **why)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	*mem = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_t *za = *mem ? zip_open_from_source(*mem, ZIP_TRUNCATE, &ze) : NULL;
+	if (!za) {
+		*why = xstrdup(zip_error_strerror(&ze));
+		if (*mem)
+			zip_source_free(*mem);
+		*mem = NULL;
+	} else {
+		zip_source_keep(*mem);
+	}
+	zip_error_fini(&ze);
+	return za;
+}
+
+int xh_zip_source_bytes(zip_source_t *src, xh_buf *out)
+{
+	zip_stat_t st;
+	out->len = 0;
+	if (zip_source_stat(src, &st) != 0 || zip_source_open(src) != 0)
+		return -1;
+	xh_buf_reserve(out, st.size);
+	zip_int64_t got = zip_source_read(src, out->data, st.size);
+	zip_source_close(src);
+	if (got < 0 || (zip_uint64_t)got != st.size)
+		return -1;
+	out->len = (size_t)got;
+	return 0;
+}
+
 xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 {
 	xh_buf bytes = XH_BUF_INIT;

@@ -31,6 +31,15 @@ const char *xh_pkg_path(const xh_pkg *p);
 zip_int64_t xh_pkg_count(const xh_pkg *p);
 /* Reads a whole entry (bounded by the package limits) into out. */
 int xh_pkg_read(const xh_pkg *p, const char *name, xh_buf *out, xh_diag *diag);
+/* A new empty zip written to memory, with *mem its source, kept past
+ * zip_close for xh_zip_source_bytes (the caller frees it with
+ * zip_source_free).  NULL when libzip fails, with its reason in *why (a new
+ * string, the caller's to free). */
+zip_t *xh_zip_mem_open(zip_source_t **mem, char **why);
+/* The bytes of src (a zip written to memory, after zip_close and with
+ * zip_source_keep) into out, replacing what it held: 0, or -1 with out
+ * empty. */
+int xh_zip_source_bytes(zip_source_t *src, xh_buf *out);
 /* The parts that may hold tags, in message order (headers, the main
  * document, footers, footnotes, endnotes).  The array and the strings are
  * the caller's to free. */

@@ -16,6 +16,7 @@
  * for the date filter.
  */
 #include "pack.h"
+#include "opc.h"
 #include "review.h"
 #include "schema.h"
 
@@ -238,19 +239,14 @@ static int S_entry_cmp(const void *a, const void *b)
 static xh_err S_zip(S_entry *e, size_t n, xh_buf *out, xh_diag *diag)
 {
 	qsort(e, n, sizeof(*e), S_entry_cmp);
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-	zip_t *za = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
+	zip_source_t *mem;
+	char *why;
+	zip_t *za = xh_zip_mem_open(&mem, &why);
 	if (!za) {
-		xh_diag_add(diag, 0, "cannot create the zip: %s", zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		if (mem)
-			zip_source_free(mem);
+		xh_diag_add(diag, 0, "cannot create the zip: %s", why);
+		free(why);
 		return XH_ESYS;
 	}
-	zip_error_fini(&ze);
-	zip_source_keep(mem);
 	xh_err rc = XH_OK;
 	for (size_t i = 0; i < n && rc == XH_OK; i++) {
 		zip_source_t *zs = zip_source_buffer(za, e[i].bytes.data, e[i].bytes.len, 0);
@@ -270,21 +266,10 @@ static xh_err S_zip(S_entry *e, size_t n, xh_buf *out, xh_diag *diag)
 	}
 	if (rc == XH_OK && zip_close(za) == 0) {
 		za = NULL;
-		zip_stat_t st;
-		out->len = 0;
-		if (zip_source_stat(mem, &st) != 0 || zip_source_open(mem) != 0) {
+		if (xh_zip_source_bytes(mem, out) != 0) {
 			rc = XH_ESYS;
-		} else {
-			xh_buf_reserve(out, st.size);
-			zip_int64_t got = zip_source_read(mem, out->data, st.size);
-			zip_source_close(mem);
-			if (got < 0 || (zip_uint64_t)got != st.size)
-				rc = XH_ESYS;
-			else
-				out->len = (size_t)got;
-		}
-		if (rc != XH_OK)
 			xh_diag_add(diag, 0, "cannot read back the zip");
+		}
 	} else {
 		xh_diag_add(diag, 0, "cannot write the zip: %s", za ? zip_strerror(za) : "out of memory");
 		zip_discard(za);
