@@ -933,14 +933,21 @@ static size_t S_cells(const xmlNode *n, const xmlNode **tc, int *col, size_t max
 	return nc;
 }
 
+/* The cells of a row (at most 256) with their grid column, counted from
+ * the row's w:gridBefore. */
+static size_t S_row_cells(const xmlNode *tr, const xmlNode *tc[256], int col[256])
+{
+	char *before = S_attr(S_child(S_child(tr, "trPr"), "gridBefore"), "val");
+	int at = S_grid_count(before, 0, 0);
+	free(before);
+	return S_cells(tr, tc, col, 256, &at);
+}
+
 static int S_grid_col(const xmlNode *tr, const xmlNode *cell)
 {
 	const xmlNode *tc[256];
 	int col[256];
-	char *before = S_attr(S_child(S_child(tr, "trPr"), "gridBefore"), "val");
-	int at = S_grid_count(before, 0, 0);
-	free(before);
-	size_t n = S_cells(tr, tc, col, 256, &at);
+	size_t n = S_row_cells(tr, tc, col);
 	for (size_t i = 0; i < n; i++)
 		if (tc[i] == cell)
 			return col[i];
@@ -952,10 +959,7 @@ static char *S_cell_at(const xmlNode *tr, int col)
 {
 	const xmlNode *tc[256];
 	int cols[256];
-	char *before = S_attr(S_child(S_child(tr, "trPr"), "gridBefore"), "val");
-	int at = S_grid_count(before, 0, 0);
-	free(before);
-	size_t n = S_cells(tr, tc, cols, 256, &at);
+	size_t n = S_row_cells(tr, tc, cols);
 	for (size_t i = 0; i < n; i++)
 		if (cols[i] == col)
 			return S_text(tc[i], 0);
