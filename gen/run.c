@@ -730,6 +730,19 @@ out:
 	return rc < 0 ? -1 : bad;
 }
 
+/* S_reconcile with its verdict in R->diag: XH_OK when the outputs
+ * reconcile, else XH_ESYS. */
+static xh_err S_verify(S_run *R)
+{
+	int bad = S_reconcile(R);
+	if (bad == 0)
+		return XH_OK;
+	xh_diag_add(R->diag, 0, bad < 0 ? "%s: the outputs could not be read back to reconcile them"
+	                                : "%s: the outputs do not reconcile",
+	            R->yeardir);
+	return XH_ESYS;
+}
+
 xh_err xh_run_verify(const char *dir, const char *out, FILE *report, xh_diag *diag)
 {
 	xh_year *y = xh_year_load(dir, 0, diag);
@@ -739,14 +752,8 @@ xh_err xh_run_verify(const char *dir, const char *out, FILE *report, xh_diag *di
 	R.y = y;
 	R.diag = diag;
 	R.yeardir = xasprintf("%s/%d", out, y->prog.year);
-	int bad = S_reconcile(&R);
-	xh_err rc = XH_OK;
-	if (bad != 0) {
-		xh_diag_add(diag, 0, bad < 0 ? "%s: the outputs could not be read back to reconcile them"
-		                             : "%s: the outputs do not reconcile",
-		            R.yeardir);
-		rc = XH_ESYS;
-	} else {
+	xh_err rc = S_verify(&R);
+	if (rc == XH_OK) {
 		fprintf(report, _("%s: the notice, the proposed list, the ledger and the acceptance summary "
 		                  "reconcile\n"),
 		        R.yeardir);
@@ -912,16 +919,10 @@ xh_err xh_run_year(const char *dir, const char *out, const xh_run_opts *o, FILE 
 	if (rc == XH_OK && o->pdf)
 		rc = S_pdf(&R, out);
 	if (rc == XH_OK) {
-		int bad = S_reconcile(&R);
-		if (bad != 0) {
-			xh_diag_add(diag, 0, bad < 0 ? "%s: the outputs could not be read back to reconcile them"
-			                             : "%s: the outputs do not reconcile",
-			            R.yeardir);
-			rc = XH_ESYS;
-		} else {
+		rc = S_verify(&R);
+		if (rc == XH_OK)
 			fprintf(report, "%-8s %s\n", "verify",
 			        "公示＝拟立项名单，台账＝核定金额，验收汇总＝台账 (notice, ledger and acceptance reconcile)");
-		}
 	}
 	if (rc == XH_OK) {
 		char *path = xasprintf("%s/run-report.txt", R.yeardir);
