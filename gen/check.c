@@ -536,18 +536,12 @@ static void S_pdate(S_ck *c, const char *path, xmlNode *n)
 static void S_check_programme(S_ck *c, const char *path)
 {
 	size_t before = c->nerr;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	xh_buf b = XH_BUF_INIT;
+	if (xh_read_file(path, &b, 0) == -1) {
 		xh_diag_add(c->diag, 0, "%s: cannot open: %s", path, strerror(errno));
 		c->nerr++;
 		return;
 	}
-	xh_buf b = XH_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		xh_buf_add(&b, chunk, got);
-	fclose(f);
 	xmlDoc *doc = xh_xml_read(b.data ? b.data : "", b.len, path, c->diag);
 	xh_buf_free(&b);
 	if (!doc) {

@@ -603,18 +603,12 @@ xh_data *xh_data_load(const char *path, xh_diag *diag)
 		            path);
 		return NULL;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	xh_buf b = XH_BUF_INIT;
+	int err = xh_read_file(path, &b, 0);
+	if (err == -1) {
 		xh_diag_add(diag, 0, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
-	xh_buf b = XH_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		xh_buf_add(&b, chunk, got);
-	int err = ferror(f);
-	fclose(f);
 	if (err) {
 		xh_diag_add(diag, 0, "%s: read error", path);
 		xh_buf_free(&b);

@@ -99,19 +99,13 @@ int xh_zip_source_bytes(zip_source_t *src, xh_buf *out)
 xh_pkg *xh_pkg_open(const char *path, xh_diag *diag)
 {
 	xh_buf bytes = XH_BUF_INIT;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int rerr = xh_read_file(path, &bytes, MAX_FILE);
+	if (rerr == -1) {
 		xh_diag_add(diag, 0, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && bytes.len <= MAX_FILE)
-		xh_buf_add(&bytes, chunk, got);
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr || bytes.len > MAX_FILE) {
-		xh_diag_add(diag, 0, "%s: %s", path, rerr ? "read error" : "larger than 256 MiB");
+	if (rerr) {
+		xh_diag_add(diag, 0, "%s: %s", path, rerr == -2 ? "read error" : "larger than 256 MiB");
 		xh_buf_free(&bytes);
 		return NULL;
 	}

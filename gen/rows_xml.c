@@ -193,20 +193,14 @@ int xhr_open_xml(xh_rows *r)
 	r->impl = x;
 	r->next = S_next;
 	r->free = S_free;
-	FILE *f = fopen(r->path, "rb");
-	if (!f) {
+	xh_buf b = XH_BUF_INIT;
+	int rerr = xh_read_file(r->path, &b, MAX_XML);
+	if (rerr == -1) {
 		xhr_err(r, 0, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	xh_buf b = XH_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= MAX_XML)
-		xh_buf_add(&b, chunk, got);
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr || b.len > MAX_XML) {
-		xhr_err(r, 0, 0, "%s", rerr ? "read error" : "larger than 64 MiB");
+	if (rerr) {
+		xhr_err(r, 0, 0, "%s", rerr == -2 ? "read error" : "larger than 64 MiB");
 		xh_buf_free(&b);
 		return -1;
 	}

@@ -267,21 +267,6 @@ char *xh_run_soffice(void)
 	return NULL;
 }
 
-static int S_read_file(const char *path, xh_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t n;
-	b->len = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		xh_buf_add(b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
-}
-
 /* Every DOCX written, converted by one LibreOffice call into the stage
  * "pdf" (OUT/<year>/pdf/NAME.pdf). */
 static xh_err S_pdf(S_run *R, const char *out)
@@ -335,7 +320,7 @@ static xh_err S_pdf(S_run *R, const char *out)
 		const char *base = S_base(argv[i]);
 		char *name = xasprintf("%.*s.pdf", (int)(strlen(base) - 5), base);
 		char *p = xasprintf("%s/%s", outdir, name);
-		if (S_read_file(p, &b) != 0) {
+		if (xh_read_file(p, &b, 0) != 0) {
 			xh_diag_add(R->diag, 0, "--pdf: LibreOffice did not convert %s", argv[i]);
 			rc = XH_ESYS;
 		} else {
@@ -471,7 +456,7 @@ static int S_notice_html(S_run *R, const char *path, S_proj **out, size_t *n, xh
                          int *has_total)
 {
 	xh_buf b = XH_BUF_INIT;
-	if (S_read_file(path, &b) != 0) {
+	if (xh_read_file(path, &b, 0) != 0) {
 		xh_diag_add(R->diag, 0, "%s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}

@@ -362,6 +362,21 @@ int xh_write_file(const char *path, const void *p, size_t n, int flags, mode_t m
 	return rc;
 }
 
+int xh_read_file(const char *path, xh_buf *b, size_t max)
+{
+	b->len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t got;
+	while ((!max || b->len <= max) && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		xh_buf_add(b, chunk, got);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -2 : max && b->len > max ? -3 : 0;
+}
+
 void xh_rmtree(const char *dir)
 {
 	DIR *d = opendir(dir);

@@ -115,6 +115,11 @@ enum {
  * failure a partly written file may be left behind: the caller removes
  * it. */
 int xh_write_file(const char *path, const void *p, size_t n, int flags, mode_t mode);
+/* The whole file at path into b, replacing what b held; with max not 0,
+ * reading stops once b holds more than max bytes.  0; -1 when the file
+ * cannot be opened (errno set); -2 on a read error; -3 when it is larger
+ * than max.  On -2 and -3, b keeps what was read. */
+int xh_read_file(const char *path, xh_buf *b, size_t max);
 /* rm -rf: removes dir with everything below it, as far as it can; a
  * link is removed, never followed.  Nothing is reported: callers use it to
  * clear their own scratch folders, where a leftover is harmless. */

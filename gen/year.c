@@ -114,14 +114,8 @@ static void S_programme(xh_year *y, const char *path, xh_diag *diag)
 	p->min_experts = 3;
 	p->absence_limit = 2;
 	p->publicity_working_days = 5;
-	FILE *f = fopen(path, "rb");
 	xh_buf b = XH_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		xh_buf_add(&b, chunk, got);
-	if (f)
-		fclose(f);
+	xh_read_file(path, &b, 0); /* a file that cannot be read parses as empty */
 	xmlDoc *doc = xh_xml_read(b.data ? b.data : "", b.len, path, diag);
 	xh_buf_free(&b);
 	int have_cat = 0, have_forbidden = 0;
