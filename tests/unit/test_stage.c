@@ -163,15 +163,9 @@ static void write_file(const char *path, const char *text)
 
 static char *read_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	xh_buf b = XH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		xh_buf_add(&b, chunk, n);
-	fclose(f);
+	if (xh_read_file(path, &b, 0) == -1)
+		return NULL;
 	xh_buf_cstr(&b);
 	return xh_buf_detach(&b);
 }
