@@ -40,18 +40,26 @@ static void S_fail(xh_accept_project *p, unsigned why, char *text)
 	S_add(&p->findings, &p->nfindings, text);
 }
 
-/* "记-003（2026年7月1日，学术交流，支付会务人员工资，2,000.00元）" */
+/* The start of a payment as findings name it: "支出 记-003（2026年7月1日，";
+ * the voucher and the date only when the record has them. */
+static void S_payment_head(xh_buf *b, const char *kind, const char *voucher,
+                           const xh_opt_date *date)
+{
+	xh_buf_adds(b, kind);
+	if (*voucher)
+		xh_buf_printf(b, " %s", voucher);
+	xh_buf_adds(b, "（");
+	if (date->set) {
+		xh_date_cn(b, date->d);
+		xh_buf_adds(b, "，");
+	}
+}
+
+/* "支出 记-003（2026年7月1日，学术交流，支付会务人员工资，2,000.00元）" */
 static char *S_expense(const xh_expenditure *e)
 {
 	xh_buf b = XH_BUF_INIT;
-	xh_buf_adds(&b, "支出");
-	if (*e->voucher)
-		xh_buf_printf(&b, " %s", e->voucher);
-	xh_buf_adds(&b, "（");
-	if (e->date.set) {
-		xh_date_cn(&b, e->date.d);
-		xh_buf_adds(&b, "，");
-	}
+	S_payment_head(&b, "支出", e->voucher, &e->date);
 	xh_buf_printf(&b, "%s，", e->category);
 	if (*e->description)
 		xh_buf_printf(&b, "%s，", e->description);
@@ -139,14 +147,7 @@ static void S_money(const xh_accept *a, xh_accept_project *p)
 		if (d->application != p->application || !l->dis_reason[i])
 			continue;
 		xh_buf b = XH_BUF_INIT;
-		xh_buf_adds(&b, "拨付");
-		if (*d->voucher)
-			xh_buf_printf(&b, " %s", d->voucher);
-		xh_buf_adds(&b, "（");
-		if (d->date.set) {
-			xh_date_cn(&b, d->date.d);
-			xh_buf_adds(&b, "，");
-		}
+		S_payment_head(&b, "拨付", d->voucher, &d->date);
 		xh_money_yuan(&b, d->amount);
 		xh_buf_printf(&b, "元）：%s", l->dis_reason[i]);
 		S_add(&p->findings, &p->nfindings, xh_buf_detach(&b));
