@@ -505,10 +505,7 @@ static void S_sheet_list(S_book *b, lxw_worksheet *ws)
 			lines = l2;
 		xh_book_height(b->bk, ws, row, lines);
 		xh_book_num(b->bk, ws, row, W_NO, (double)(k + 1), b->f->count);
-		xh_book_str(b->bk, ws, row, W_ID, app->id, b->f->text);
-		xh_book_str(b->bk, ws, row, W_SOC, S_society(y, p->application), b->f->wrap);
-		xh_book_str(b->bk, ws, row, W_TITLE, app->title, b->f->wrap);
-		xh_book_str(b->bk, ws, row, W_CLS, xh_class_name(app->cls), b->f->center);
+		xh_book_app(b->bk, ws, row, W_ID, y, app);
 		xh_book_num(b->bk, ws, row, W_APPR, xh_book_amount(al->approved), b->f->money);
 		xh_book_num(b->bk, ws, row, W_DIS, xh_book_amount(al->disbursed), b->f->money);
 		xh_book_num(b->bk, ws, row, W_SPENT, xh_book_amount(al->spent), b->f->money);

@@ -354,6 +354,15 @@ double xh_book_amount(xh_fen v)
 
 /* ---- cells ---- */
 
+void xh_book_app(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const xh_year *y,
+                 const xh_application *a)
+{
+	xh_book_str(b, ws, r, c, a->id, b->fmt.text);
+	xh_book_str(b, ws, r, c + 1, xh_year_society_name(y, a), b->fmt.wrap);
+	xh_book_str(b, ws, r, c + 2, a->title, b->fmt.wrap);
+	xh_book_str(b, ws, r, c + 3, xh_class_name(a->cls), b->fmt.center);
+}
+
 void xh_book_str(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
                  lxw_format *f)
 {

@@ -98,6 +98,10 @@ void xh_book_str(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const 
                  lxw_format *f);
 void xh_book_num(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
                  lxw_format *f);
+/* The four cells that name an application in every project sheet, from
+ * column c: 申报编号 (text), 学会 and 项目名称 (wrapped), 类别 (centred). */
+void xh_book_app(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const xh_year *y,
+                 const xh_application *a);
 /* A formula from printf-style parts (at most 511 bytes), with its cached
  * value for viewers that do not recalculate. */
 void xh_book_formula(xh_book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_format *f,

@@ -237,10 +237,7 @@ static void S_sheet_alloc(S_book *b, lxw_worksheet *ws)
 			lines = l2;
 		xh_book_height(b->bk, ws, row, lines);
 		xh_book_num(b->bk, ws, row, A_NO, (double)(k + 1), b->f->count);
-		xh_book_str(b->bk, ws, row, A_ID, app->id, b->f->text);
-		xh_book_str(b->bk, ws, row, A_SOC, S_society(y, a->application), b->f->wrap);
-		xh_book_str(b->bk, ws, row, A_TITLE, app->title, b->f->wrap);
-		xh_book_str(b->bk, ws, row, A_CLS, xh_class_name(app->cls), b->f->center);
+		xh_book_app(b->bk, ws, row, A_ID, y, app);
 		xh_book_num(b->bk, ws, row, A_REQ, xh_book_amount(a->requested), b->f->money);
 		xh_book_num(b->bk, ws, row, A_APPR, xh_book_amount(a->approved), b->f->money);
 		xh_book_num(b->bk, ws, row, A_DIS, xh_book_amount(a->disbursed), b->f->money);

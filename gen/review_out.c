@@ -159,10 +159,7 @@ static void S_sheet_review(S_book *b, const xh_review *r)
 		const xh_app_result *ar = &r->app[i];
 		lxw_row_t row = (lxw_row_t)(hr + 1 + i);
 		xh_book_num(b->bk, ws, row, C_NO, (double)(i + 1), b->f->count);
-		xh_book_str(b->bk, ws, row, C_ID, a->id, b->f->text);
-		xh_book_str(b->bk, ws, row, C_SOC, xh_year_society_name(y, a), b->f->wrap);
-		xh_book_str(b->bk, ws, row, C_TITLE, a->title, b->f->wrap);
-		xh_book_str(b->bk, ws, row, C_CLS, xh_class_name(a->cls), b->f->center);
+		xh_book_app(b->bk, ws, row, C_ID, y, a);
 		xh_book_num(b->bk, ws, row, C_AMT, xh_book_amount(a->amount), b->f->money);
 		for (size_t k = 0; k < nr; k++) {
 			const xh_finding *f = &r->f[i * nr + k];
@@ -253,10 +250,7 @@ static void S_sheet_rank(S_book *b, const xh_review *r)
 			xh_book_num(b->bk, ws, row, C_RANK, ar->rank, b->f->count);
 		else
 			xh_book_str(b->bk, ws, row, C_RANK, "", b->f->count);
-		xh_book_str(b->bk, ws, row, C_ID, a->id, b->f->text);
-		xh_book_str(b->bk, ws, row, C_SOC, xh_year_society_name(y, a), b->f->wrap);
-		xh_book_str(b->bk, ws, row, C_TITLE, a->title, b->f->wrap);
-		xh_book_str(b->bk, ws, row, C_CLS, xh_class_name(a->cls), b->f->center);
+		xh_book_app(b->bk, ws, row, C_ID, y, a);
 		xh_book_num(b->bk, ws, row, C_NEXP, ar->nscores, b->f->count);
 		if (ar->nscores > 0)
 			xh_book_num(b->bk, ws, row, C_MEAN, ar->mean_hundredths / 100.0, b->score);
