@@ -120,6 +120,11 @@ typedef struct {
 	int loaded[16];     /* the type's file was read (references can be checked) */
 	int present[16];    /* the type's file exists (read or not) */
 	FILE *report;
+	/* the money of the file being read, added up: every sum xhgen makes
+	 * later (a project's budget lines, a year's spending) is part of one
+	 * file's total, so a file within XH_FEN_MAX keeps them all exact */
+	xh_fen money_sum;
+	int money_over;
 	/* programme settings the cross-record checks use */
 	xh_fen cap[3];      /* A, B, 推广 */
 } S_ck;
@@ -231,10 +236,12 @@ static int S_cell(S_ck *c, const char *path, const xh_row *row, const xh_field *
 	}
 	case XH_F_MONEY: {
 		xh_fen v;
-		if (cell->kind == XH_CELL_NUMBER)
-			xh_money_from_number(s, n, &v, &why);
-		else
-			xh_money_parse(s, n, &v, &why);
+		int bad = cell->kind == XH_CELL_NUMBER ? xh_money_from_number(s, n, &v, &why)
+		                                       : xh_money_parse(s, n, &v, &why);
+		if (!bad && !c->money_over) {
+			c->money_sum += v; /* both at most XH_FEN_MAX: no overflow */
+			c->money_over = c->money_sum > XH_FEN_MAX;
+		}
 		break;
 	}
 	case XH_F_DATE: {
@@ -355,6 +362,8 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 	xh_row row;
 	unsigned long nrows = 0;
 	int rc;
+	c->money_sum = 0;
+	c->money_over = 0;
 	while ((rc = xh_rows_next(r, &row)) > 0) {
 		nrows++;
 		const xh_cell *app = NULL, *expert = NULL, *amount = NULL, *reason = NULL;
@@ -459,6 +468,11 @@ static void S_check_file(S_ck *c, size_t ti, const xh_rtype *t, const char *path
 	}
 	if (rc < 0)
 		c->nerr++;
+	if (c->money_over)
+		S_err(c, path, NULL, NULL,
+		      N_("the amounts of this file add up to more than 10,000,000,000,000 元, beyond "
+		         "what xhgen adds up exactly"),
+		      NULL, 0);
 	for (size_t i = 0; i < 24; i++)
 		S_set_free(&uniq[i]);
 	S_set_free(&pairs);

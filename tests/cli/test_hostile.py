@@ -450,6 +450,26 @@ def t_check_money_beyond_int64_fen(ctx, d):
     check(f + ":2:" not in p.err, "the good row was flagged: %r" % p.err[:600])
 
 
+@test
+def t_money_sums_beyond_exact(ctx, d):
+    """Every amount within the limit, their sum not: the file is refused by check (and so by
+    every command that loads the year), so that no sum xhgen makes can overflow."""
+    import test_check as tc
+    big = "9999999999999.99"  # the largest amount a cell may hold, 10^13 元 less 1 分
+    apps = "申报编号,学会编号,项目名称,类别,申请金额\nA1,S01,项目一,A,50000\n"
+    lines = "application,category,amount,note\n" + "".join("A1,技术服务,%s,第%d笔\n" % (big, i)
+                                                         for i in range(3))
+    y = tc.year(d, {"societies.csv": tc.societies_csv(), "applications.csv": apps,
+                    "budget_lines.csv": lines})
+    f = os.path.join(y, "budget_lines.csv")
+    for cmd in (["check", y], ["review", y, "-o", os.path.join(d, "out")]):
+        p = ctx.xh(*cmd)
+        check(p.returncode == 1, "%s: exit %d: %s" % (cmd[0], p.returncode, p.err[-300:]))
+        check(f + ": the amounts of this file add up to more than 10,000,000,000,000 元" in p.err,
+              "%s: %s" % (cmd[0], p.err[-400:]))
+    check(not os.path.exists(os.path.join(d, "out")), "review wrote something")
+
+
 def run(ctx):
     for fn in TESTS:
         name = fn.__name__[2:]
