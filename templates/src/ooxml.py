@@ -40,6 +40,7 @@ Content controls (w:sdt) carry a stable w:tag (the `xh:` names that `xhgen colle
 reads back), an alias shown to the person filling the form, and placeholder text
 marked w:showingPlcHdr, which Word and WPS select whole when the control is clicked.
 """
+import os
 import zipfile
 from xml.sax.saxutils import escape as _esc
 
@@ -535,3 +536,23 @@ class Doc:
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = 0o100644 << 16
                 z.writestr(zi, text.encode("utf-8"))
+
+
+def out_path(script):
+    """Where a template script writes its .docx: templates/<the script's name>.docx."""
+    here = os.path.dirname(os.path.abspath(script))
+    name = os.path.splitext(os.path.basename(script))[0]
+    return os.path.join(os.path.dirname(here), name + ".docx")
+
+
+def right_indented(d, chars):
+    """The last paragraph indented `chars` characters from the right (GB/T 9704 §7.3.5.2)."""
+    last = d.body.pop()
+    d.body.append(last.replace('<w:ind w:firstLine="0"/>',
+                               '<w:ind w:right="%d" w:firstLine="0"/>' % (chars * 320), 1))
+
+
+def no_hanging_punctuation(d):
+    """Punctuation stays inside the text block (w:overflowPunct off): LibreOffice and Word
+    otherwise hang a line-final "。" or "，" in the right margin, outside the GB/T 9704 block."""
+    d.body = [x.replace("<w:spacing ", '<w:overflowPunct w:val="0"/><w:spacing ') for x in d.body]

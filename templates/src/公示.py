@@ -6,22 +6,10 @@ tags are listed in templates/README.md ("公示.docx").  Page 1: title, opening,
 period, how to object, the contact channel, 附件 line, issuer and date; then the attachment:
 the list by class (A, B, 推广) with subtotals, the total and the total in 人民币大写.
 """
-import os
-import sys
+from ooxml import Cell, Doc, R, HEITI, out_path, right_indented
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from ooxml import Cell, Doc, R, HEITI  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(HERE), "公示.docx")
 LIST_NAME = "{year}年度威海市学会创新和服务能力提升工程拟立项项目名单"
-
-
-def right_indented(d, chars):
-    """The last paragraph indented `chars` characters from the right (GB/T 9704 §7.3.5.2)."""
-    last = d.body.pop()
-    d.body.append(last.replace('<w:ind w:firstLine="0"/>',
-                               '<w:ind w:right="%d" w:firstLine="0"/>' % (chars * 320), 1))
 
 
 def off_grid(d):
@@ -71,7 +59,7 @@ def main():
         [Cell("合计（{count}项）", span=4, align="center"), Cell("{total | yuan}", align="right")],
         [Cell("合计（大写）：人民币{total | cny}", span=5, align="left")],
     ], header_rows=1)
-    d.save(OUT)
+    d.save(out_path(__file__))
 
 
 if __name__ == "__main__":

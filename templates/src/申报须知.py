@@ -6,15 +6,8 @@ a year from programme.xml: who may apply (the veto items), the classes and their
 money may and may not pay for, the materials, the dates and the contact.  The tags are listed in
 templates/README.md ("申报须知.docx").
 """
-import os
-import sys
+from ooxml import Cell, Doc, out_path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from ooxml import Cell, Doc  # noqa: E402
-
-
-OUT = os.path.join(os.path.dirname(HERE), "申报须知.docx")
 
 CATEGORIES = "{#categories}{category}{^last}、{/last}{/categories}"
 FORBIDDEN = "{#forbidden}{reason}{^last}、{/last}{/forbidden}"
@@ -86,7 +79,7 @@ def main():
     d.p('联系人：{contact_name | default:"—"}　　联系电话：{contact_phone | default:"—"}')
     d.p('电子邮箱：{contact_email | default:"—"}')
     d.p('地址：{contact_address | default:"—"}')
-    d.save(OUT)
+    d.save(out_path(__file__))
 
 
 if __name__ == "__main__":

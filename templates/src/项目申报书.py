@@ -15,15 +15,8 @@ Two kinds of content:
     locked control, its amount and note are controls.
 The cover has no header or page number; page 1 is 填报说明.
 """
-import os
-import sys
+from ooxml import Cell, Doc, Sdt, out_path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from ooxml import Cell, Doc, Sdt  # noqa: E402
-
-
-OUT = os.path.join(os.path.dirname(HERE), "项目申报书.docx")
 
 CATEGORIES = "{#categories}{category}{^last}、{/last}{/categories}"
 FORBIDDEN = "{#forbidden}{reason}{^last}、{/last}{/forbidden}"
@@ -216,7 +209,7 @@ def main():
             "上年度党组织活动和创新服务活动证明材料"], 1):
         d.p("%d.%s" % (i, item))
     d.p("（附件材料按以上顺序装订在申报书之后。）", style="Note")
-    d.save(OUT)
+    d.save(out_path(__file__))
 
 
 if __name__ == "__main__":

@@ -11,27 +11,7 @@ panel's conclusion beside the rules' when they differ), 六、验收组成员 (t
 a signature table), then the seal line and the date.  Money comes as the plain number of 元
 ("50000.00") and is formatted by the yuan and cny filters; dates as ISO text for the date filter.
 """
-import os
-import sys
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from ooxml import Cell, Doc  # noqa: E402
-
-OUT = os.path.join(os.path.dirname(HERE), "验收结论书.docx")
-
-
-def right_indented(d, chars):
-    """The last paragraph indented `chars` characters from the right (GB/T 9704 §7.3.5.2)."""
-    last = d.body.pop()
-    d.body.append(last.replace('<w:ind w:firstLine="0"/>',
-                               '<w:ind w:right="%d" w:firstLine="0"/>' % (chars * 320), 1))
-
-
-def no_hanging_punctuation(d):
-    """Punctuation stays inside the text block (w:overflowPunct off): LibreOffice and Word
-    otherwise hang a line-final "。" or "，" in the right margin, outside the GB/T 9704 block."""
-    d.body = [x.replace("<w:spacing ", '<w:overflowPunct w:val="0"/><w:spacing ') for x in d.body]
+from ooxml import Cell, Doc, out_path, right_indented, no_hanging_punctuation
 
 
 def main():
@@ -126,7 +106,7 @@ def main():
     d.p("{year}年　　月　　日", style="Plain", align="right")
     right_indented(d, 4)
     no_hanging_punctuation(d)
-    d.save(OUT)
+    d.save(out_path(__file__))
 
 
 if __name__ == "__main__":
