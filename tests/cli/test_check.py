@@ -19,14 +19,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 
-TESTS = []
+TESTS = Cases()
+test = TESTS.add
 XM = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 PROGRAMME = """<?xml version="1.0" encoding="UTF-8"?>
@@ -353,7 +350,4 @@ def t_check_dates_compare_as_days_and_missing_reference_file(ctx, d):
           in p.err, p.err[:800])
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run

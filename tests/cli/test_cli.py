@@ -16,14 +16,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check, fail  # noqa: E402
+from cases import Cases, listing  # noqa: E402
 
-TESTS = []
+TESTS = Cases()
+test = TESTS.add
 W = "{%s}" % db.W_NS
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 # -- helpers -------------------------------------------------------------------
@@ -43,15 +40,6 @@ def wtext(d, name, text):
     with open(p, "wb") as f:
         f.write(text.encode("utf-8") if isinstance(text, str) else text)
     return p
-
-
-def listing(d):
-    """Every file under d (relative paths), to prove nothing was written."""
-    out = []
-    for base, dirs, files in os.walk(d):
-        for f in files:
-            out.append(os.path.relpath(os.path.join(base, f), d))
-    return sorted(out)
 
 
 def fill_ok(ctx, d, paras, data, *args, name="out.docx", **kw):
@@ -1105,11 +1093,7 @@ def t_disk_full_merge(ctx, d):
 
 # -- driver ---------------------------------------------------------------------------------------
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        d = ctx.fresh(name)
-        ctx.case(name, fn, ctx, d)
+run = TESTS.run
 
 
 # -- documentation: README.md and gen/xhgen.1 agree with --help ------------------------------------

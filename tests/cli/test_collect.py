@@ -24,13 +24,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check, soffice_convert  # noqa: E402
+from cases import Cases  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases()
+test = TESTS.add
 
 
 YEAR = os.path.join(ROOT, "tests", "fixtures", "year2026")
@@ -1041,10 +1038,7 @@ def t_real_round_trip(ctx, out):
     return "%d forms of a real pack; same 形式审查 (%s) and list" % (n, "/".join(concl))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run
 
 
 for _f in (t_basic, t_word_edits, t_invalid_values, t_controls_deleted, t_marker, t_merge, t_killed, t_big_table,

@@ -18,13 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
+from cases import Cases, listing  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases(under=["hostile"])
+test = TESTS.add
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -38,14 +35,6 @@ def wfile(d, name, content):
 
 def wjson(d, name="data.json", obj=None):
     return wfile(d, name, json.dumps({"name": "x"} if obj is None else obj, ensure_ascii=False))
-
-
-def listing(d):
-    out = []
-    for base, dirs, files in os.walk(d):
-        for f in files:
-            out.append(os.path.relpath(os.path.join(base, f), d))
-    return sorted(out)
 
 
 def refused(ctx, d, *args, names=(), code=1, summary=True):
@@ -470,7 +459,4 @@ def t_money_sums_beyond_exact(ctx, d):
     check(not os.path.exists(os.path.join(d, "out")), "review wrote something")
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh("hostile", name))
+run = TESTS.run

@@ -14,14 +14,11 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 from xlsxread import M, _text  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases("init/")
+test = TESTS.add
 
 
 # a few columns of SCHEMA.md, by record type: the header must hold them in this order
@@ -139,7 +136,4 @@ def t_usage(ctx, d):
     check(not os.path.exists(os.path.join(d, "n")), "a refused init wrote something")
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = "init/" + fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name.replace("/", "-")))
+run = TESTS.run

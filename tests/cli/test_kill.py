@@ -13,14 +13,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 from test_cli import wjson  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases()
+test = TESTS.add
 
 
 def digest(folder):
@@ -66,7 +63,4 @@ def t_merge_killed_keeps_previous_output(ctx, d):
     check(ctx.docx_text(os.path.join(outd, "R03.docx")) == "R03：新版本 3", "R03 text")
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run

@@ -21,14 +21,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check, soffice_convert  # noqa: E402
+from cases import Cases, listing  # noqa: E402
 from xlsxread import M, R_ID, R_NS, PKG_REL, _text, _col  # noqa: E402,F401
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases()
+test = TESTS.add
 
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "ledger", "rules")
@@ -232,13 +229,6 @@ def fen(text):
     d = Decimal(text) * 100
     check(d == d.to_integral_value(), "not exact to the 分: %r" % text)
     return int(d)
-
-
-def listing(d):
-    out = []
-    for base, _, files in os.walk(d):
-        out += [os.path.relpath(os.path.join(base, f), d) for f in files]
-    return sorted(out)
 
 
 # -- formulas: a small evaluator for what totals are made of --------------------------
@@ -1073,7 +1063,4 @@ def t_ledger_100000_expenditures(ctx, d):
     check(spent in vals, "资金分配: no formula total of %s (formulas %r)" % (spent / 100, sorted(vals)))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run

@@ -16,14 +16,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases("readme/")
+test = TESTS.add
 
 
 def readme():
@@ -171,7 +168,4 @@ def t_record_types(ctx, d):
               "README.md's field tables lack %s (%s)" % (fid, label))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = "readme/" + fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name.replace("/", "-")))
+run = TESTS.run

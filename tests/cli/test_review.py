@@ -19,14 +19,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
+from cases import Cases, listing  # noqa: E402
 from xlsxread import M, R_ID, PKG_REL, _text, _col  # noqa: E402,F401
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases()
+test = TESTS.add
 
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "review", "rules")
@@ -181,13 +178,6 @@ class Review:
     def proposed(self):
         """[(id, 排名, 拟资助金额)] from the CSV, in its order."""
         return [(r["申报编号"], r["排名"], r["拟资助金额"]) for r in self.csv]
-
-
-def listing(d):
-    out = []
-    for base, _, files in os.walk(d):
-        out += [os.path.relpath(os.path.join(base, f), d) for f in files]
-    return sorted(out)
 
 
 # -- building small years --------------------------------------------------------
@@ -695,7 +685,4 @@ def t_review_sample_year(ctx, d):
     check(got == prop, "拟立项名单.csv %r, the records say %r" % (got, prop))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run

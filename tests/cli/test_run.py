@@ -22,16 +22,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 from xlsxread import M, _text  # noqa: E402
 
-TESTS = []
+TESTS = Cases("run/")
+test = TESTS.add
 INPUT = os.path.join(ROOT, "input")
 STAGES = ["pack", "review", "notice", "ledger", "acceptance"]
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 def sha(path):
@@ -458,7 +455,4 @@ def t_usage(ctx, d):
         check(p.returncode == 2, "%s: exit %d" % (args, p.returncode))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = "run/" + fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name.replace("/", "-")))
+run = TESTS.run

@@ -9,13 +9,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases("tags/")
+test = TESTS.add
 
 
 def template(d):
@@ -61,7 +58,4 @@ def t_usage(ctx, d):
     check(p.returncode == 1 and "none.csv" in p.err, "a missing record file: %d %s" % (p.returncode, p.err))
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = "tags/" + fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name.replace("/", "-")))
+run = TESTS.run

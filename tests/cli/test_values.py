@@ -9,14 +9,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
+from cases import Cases  # noqa: E402
 from test_cli import wjson, fill_fails, fill_ok  # noqa: E402
 
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS = Cases()
+test = TESTS.add
 
 
 @test
@@ -50,7 +47,4 @@ def t_many_values_all_reported(ctx, d):
     check("{b}" not in p.err, "a good value reported: %r" % p.err[:300])
 
 
-def run(ctx):
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+run = TESTS.run
