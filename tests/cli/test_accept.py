@@ -25,22 +25,19 @@ from decimal import Decimal
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from run import check, soffice_convert  # noqa: E402
+from run import check  # noqa: E402
+from cases import Cases, listing  # noqa: E402
+from docxcheck import W, check_pdfs, docx_layout_problems, squash  # noqa: E402
 from xlsxread import M, R_ID, PKG_REL, _text, _col  # noqa: E402
 import layout  # noqa: E402
 
-TESTS = []
+TESTS = Cases()
+test = TESTS.add
 PDFS = []   # (name, docx path, [strings the PDF must show])
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "accept", "rules")
 STAGE = os.path.join("2026", "acceptance")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # -- what the fixture must give (its README), amounts in 分 -----------------------------------
 # id -> (society id, class, approved, disbursed, spent, conclusion, rules' conclusion, panel)
@@ -76,13 +73,6 @@ APPROVED, DISBURSED, SPENT = 22300000, 21400000, 12100000
 
 # -- helpers ----------------------------------------------------------------------------------
 
-def listing(d):
-    out = []
-    for base, _, files in os.walk(d):
-        out += [os.path.relpath(os.path.join(base, f), d) for f in files]
-    return sorted(out)
-
-
 def yuan(fen):
     s = "-" if fen < 0 else ""
     fen = abs(fen)
@@ -95,10 +85,6 @@ def fen_of(text):
     d = Decimal(text) * 100
     check(d == d.to_integral_value(), "not exact to the 分: %r" % text)
     return int(d)
-
-
-def squash(s):
-    return re.sub(r"\s+", "", s)
 
 
 def copy_fixture(d, name="year"):
@@ -118,45 +104,6 @@ def props(path):
         v = list(p)
         out[p.get("name")] = (v[0].text or "") if v else ""
     return out
-
-
-def docx_layout_problems(path):
-    """Runs without an East Asian font, table rows that may split, a header row not repeated,
-    not A4 or not the GB/T 9704 margins."""
-    problems = []
-    with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("word/document.xml"))
-    for r in root.iter(W + "r"):
-        if r.find(W + "t") is None:
-            continue
-        f = r.find(W + "rPr/" + W + "rFonts")
-        if f is None or not f.get(W + "eastAsia") or f.get(W + "ascii") != "Times New Roman":
-            problems.append("a run without its fonts: %r" % "".join(t.text or "" for t in r.iter(W + "t")))
-    for tbl in root.iter(W + "tbl"):
-        trs = tbl.findall(W + "tr")
-        heads = [tr for tr in trs if tr.find(W + "trPr/" + W + "tblHeader") is not None]
-        for tr in trs:
-            if tr.find(W + "trPr/" + W + "cantSplit") is None:
-                problems.append("a row may split across pages")
-        if len(trs) > 2 and not heads and "序号" in "".join(t.text or "" for t in trs[0].iter(W + "t")):
-            problems.append("a list table whose header row does not repeat")
-    sect = root.find(W + "body/" + W + "sectPr")
-    pg, mar = sect.find(W + "pgSz"), sect.find(W + "pgMar")
-    if (pg.get(W + "w"), pg.get(W + "h")) != ("11906", "16838"):
-        problems.append("not A4: %r" % pg.attrib)
-    want = {"top": "2098", "bottom": "1984", "left": "1587", "right": "1474"}
-    got = {k: mar.get(W + k) for k in want}
-    if got != want:
-        problems.append("margins %r, want %r" % (got, want))
-    return problems
-
-
-# the right edge of the text block on A4, in points (layout.py's numbers)
-
-
-def margin_problems(pdf):
-    """layout.check_margins(pdf): hanging punctuation is allowed there."""
-    return layout.check_margins(pdf)
 
 
 def docx_tables(path):
@@ -717,36 +664,15 @@ def t_accept_sample_year(ctx, d):
 def t_accept_pdf(ctx, d):
     if ctx.asan:
         return "LibreOffice is not run under ASan"
-    check(PDFS, "no document was produced")
-    src = os.path.join(d, "docx")
-    os.makedirs(src)
-    files = []
-    for name, path, _ in PDFS:
-        check(os.path.isfile(path), "%s: %s is gone" % (name, path))
-        dst = os.path.join(src, "accept-%s.docx" % name)
-        shutil.copyfile(path, dst)
-        files.append(dst)
-    pdfdir = os.path.join(d, "pdf")
-    p = soffice_convert(files, "pdf", pdfdir)
-    for name, _, want in PDFS:
-        pdf = os.path.join(pdfdir, "accept-%s.pdf" % name)
-        check(os.path.isfile(pdf), "LibreOffice made no PDF of %s: %s" % (name, p.stderr[-300:]))
-        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
-                              check=True).stdout.decode("utf-8")
-        flat = squash(text)
-        for s in want:
-            check(squash(s) in flat, "%s: the PDF lacks %r:\n%s" % (name, s, text[:1500]))
-        check("—1—" in flat, "%s: no page number — 1 —" % name)
-        problems = margin_problems(pdf)
-        check(not problems, "%s: %s" % (name, problems[:4]))
+
+    def a01(name, pdf):
         if name == "rules-A01":
             pngs = layout.render_png(pdf, "accept-A01", first=1, last=layout.page_count(pdf))
             check(pngs, "no PNG of A01's 验收结论书")
+    check_pdfs(d, "accept", PDFS, a01)
 
 
 def run(ctx):
     del PDFS[:]
     RULES.clear()
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+    TESTS.run(ctx)

@@ -21,7 +21,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
@@ -29,20 +28,17 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from run import check, soffice_convert  # noqa: E402
+from run import check  # noqa: E402
+from cases import Cases, listing  # noqa: E402
+from docxcheck import W, check_pdfs, docx_layout_problems, wtext  # noqa: E402
 import layout  # noqa: E402
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TESTS = []
+TESTS = Cases()
+test = TESTS.add
 # (case, docx path, strings its PDF must show) for the one LibreOffice call at the end
 PDFS = []
 CLASSES = [("A", "A类"), ("B", "B类"), ("推广", "推广类")]
 HEADER = ["序号", "学会名称", "项目名称", "类别", "资助金额（元）"]
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 # -- independent formatting and counting ----------------------------------------------
@@ -149,10 +145,6 @@ def expected_rows(proposed):
 
 # -- reading the outputs ---------------------------------------------------------------
 
-def _wtext(el):
-    return "".join(t.text or "" for t in el.iter(W + "t"))
-
-
 def docx_tables(path):
     """Every table of word/document.xml as rows of cell texts (a cell's paragraphs joined)."""
     with zipfile.ZipFile(path) as z:
@@ -161,42 +153,9 @@ def docx_tables(path):
     for tbl in root.iter(W + "tbl"):
         rows = []
         for tr in tbl.findall(W + "tr"):
-            rows.append(["".join(_wtext(p) for p in tc.findall(W + "p")) for tc in tr.findall(W + "tc")])
+            rows.append(["".join(wtext(p) for p in tc.findall(W + "p")) for tc in tr.findall(W + "tc")])
         out.append(rows)
     return out
-
-
-def docx_layout_problems(path):
-    """Runs without an East Asian font, table rows that may split, a header row not repeated."""
-    problems = []
-    with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("word/document.xml"))
-        styles = z.read("word/styles.xml").decode("utf-8")
-    for r in root.iter(W + "r"):
-        if r.find(W + "t") is None:
-            continue
-        f = r.find(W + "rPr/" + W + "rFonts")
-        if f is None or not f.get(W + "eastAsia") or f.get(W + "ascii") != "Times New Roman":
-            problems.append("run %r: fonts %r" % (_wtext(r), f.attrib if f is not None else None))
-    for tbl in root.iter(W + "tbl"):
-        trs = tbl.findall(W + "tr")
-        if trs[0].find(W + "trPr/" + W + "tblHeader") is None:
-            problems.append("the table's header row does not repeat")
-        for tr in trs:
-            if tr.find(W + "trPr/" + W + "cantSplit") is None:
-                problems.append("a row may split across pages: %r" % _wtext(tr)[:40])
-    sect = root.find(W + "body/" + W + "sectPr")
-    pg, mar = sect.find(W + "pgSz"), sect.find(W + "pgMar")
-    if (pg.get(W + "w"), pg.get(W + "h")) != ("11906", "16838"):
-        problems.append("not A4: %r" % pg.attrib)
-    want = {"top": "2098", "bottom": "1984", "left": "1587", "right": "1474"}
-    got = {k: mar.get(W + k) for k in want}
-    if got != want:
-        problems.append("margins %r, want %r" % (got, want))
-    for font in ("方正小标宋简体", "仿宋_GB2312", "黑体"):
-        if font not in styles:
-            problems.append("styles.xml does not name %s" % font)
-    return problems
 
 
 class _Html(html.parser.HTMLParser):
@@ -247,25 +206,6 @@ def read_html(path):
     return p
 
 
-def listing(d):
-    out = []
-    for base, _, files in os.walk(d):
-        out += [os.path.relpath(os.path.join(base, f), d) for f in files]
-    return sorted(out)
-
-
-# the right edge of the text block on A4, in points (layout.py's numbers)
-
-
-def margin_problems(pdf):
-    """layout.check_margins(pdf): hanging punctuation is allowed there."""
-    return layout.check_margins(pdf)
-
-
-def squash(s):
-    return re.sub(r"\s+", "", s)
-
-
 class Notice:
     """One run of `xhgen notice`: the process, the DOCX table and text, the HTML page."""
 
@@ -279,7 +219,8 @@ class Notice:
               "OUT holds %r" % listing(out))
         problems = ctx.check_package(self.docx)
         check(not problems, "公示.docx: %s" % problems[:5])
-        problems = docx_layout_problems(self.docx)
+        problems = docx_layout_problems(self.docx, every_header=True,
+                                        style_fonts=("方正小标宋简体", "仿宋_GB2312", "黑体"))
         check(not problems, "公示.docx layout: %s" % problems[:5])
         tables = docx_tables(self.docx)
         check(len(tables) == 1, "公示.docx has %d tables" % len(tables))
@@ -635,36 +576,15 @@ def t_notice_sample_year(ctx, d):
 def t_notice_pdf(ctx, d):
     if ctx.asan:
         return "LibreOffice is not run under ASan"
-    check(PDFS, "no notice was produced")
-    src = os.path.join(d, "docx")
-    os.makedirs(src)
-    files = []
-    for name, path, _ in PDFS:
-        check(os.path.isfile(path), "%s: %s is gone" % (name, path))
-        dst = os.path.join(src, "notice-%s.docx" % name)
-        shutil.copyfile(path, dst)
-        files.append(dst)
-    pdfdir = os.path.join(d, "pdf")
-    p = soffice_convert(files, "pdf", pdfdir)
-    for name, _, want in PDFS:
-        pdf = os.path.join(pdfdir, "notice-%s.pdf" % name)
-        check(os.path.isfile(pdf), "LibreOffice made no PDF of %s: %s" % (name, p.stderr[-300:]))
-        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
-                              check=True).stdout.decode("utf-8")
-        flat = squash(text)
-        for s in want:
-            check(squash(s) in flat, "%s: the PDF lacks %r:\n%s" % (name, s, text[:1500]))
-        check("—1—" in flat, "%s: no page number — 1 —" % name)
-        problems = margin_problems(pdf)
-        check(not problems, "%s: %s" % (name, problems[:4]))
+
+    def own_page(name, pdf):
         check(layout.page_count(pdf) >= 2, "%s: the list is not on its own page" % name)
         if name == "sample":
             pngs = layout.render_png(pdf, "notice-sample", first=1, last=layout.page_count(pdf))
             check(pngs, "no PNG of the sample notice")
+    check_pdfs(d, "notice", PDFS, own_page)
 
 
 def run(ctx):
     del PDFS[:]
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+    TESTS.run(ctx)

@@ -31,13 +31,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check, soffice_convert  # noqa: E402
+from cases import Cases  # noqa: E402
+from docxcheck import W, pdf_text, split_rows, squash, wtext  # noqa: E402
 import layout  # noqa: E402
 
-WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % WNS
 CP = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
-TESTS = []
+TESTS = Cases()
+test = TESTS.add
 PDFS = []          # (label, docx, strings its PDF must show), converted by the last case
 
 # the contract `collect` reads (templates/README.md, "项目申报书.docx")
@@ -54,11 +55,6 @@ DEFAULT_CATEGORIES = ["党建", "学术交流", "科学普及", "技术服务", 
 DEFAULT_FORBIDDEN = ["对外投资", "罚款", "还贷", "捐款", "赞助", "人员工资", "福利", "奖金"]
 FORM_FIELDS = ["name", "credit_code", "chair", "secretary_general", "contact", "phone", "email",
                "address", "party_org"]
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 # -- independent helpers ------------------------------------------------------------------
@@ -196,10 +192,6 @@ class Pack:
         return "%d年度申报材料.zip" % self.year
 
 
-def w_text(el):
-    return "".join(t.text or "" for t in el.iter(W + "t"))
-
-
 def sdt_tag(sdt):
     t = sdt.find(W + "sdtPr/" + W + "tag")
     return t.get(W + "val") if t is not None else None
@@ -238,7 +230,7 @@ def check_form(ctx, pk, path, s):
         root = ET.fromstring(doc)
         props = custom_props(z)
         parts = {n: z.read(n).decode("utf-8") for n in names if n.startswith("word/") and n.endswith(".xml")}
-    text = w_text(root)
+    text = wtext(root)
     for part, xml in parts.items():
         left = re.search(r"\{[#/^]?[a-z_.]+( *\|[^}]*)?\}", xml)
         check(not left, "%s: %s: a tag left unfilled: %r" % (path, part, left and left.group(0)))
@@ -264,7 +256,7 @@ def check_form(ctx, pk, path, s):
     for x in sdts:
         tag, pr = sdt_tag(x), x.find(W + "sdtPr")
         content = x.find(W + "sdtContent")
-        body = w_text(content)
+        body = wtext(content)
         if tag == "xh:budget.category":
             lock = pr.find(W + "lock")
             check(lock is not None and lock.get(W + "val") == "sdtContentLocked",
@@ -276,7 +268,7 @@ def check_form(ctx, pk, path, s):
         for v in FORM_FIELDS:
             check(not s.get(v) or s[v] not in body, "%s: %s holds registered data %r" % (path, tag, s[v]))
         colors = [c.get(W + "val") for c in content.iter(W + "color")]
-        runs = [r for r in content.iter(W + "r") if w_text(r)]
+        runs = [r for r in content.iter(W + "r") if wtext(r)]
         check(runs and len(colors) >= len(runs) and set(colors) == {"808080"},
               "%s: %s: the placeholder is not grey: %r" % (path, tag, colors))
     cls = [x for x in sdts if sdt_tag(x) == "xh:class"][0]
@@ -289,12 +281,9 @@ def check_form(ctx, pk, path, s):
         if "xh:budget.category" in row_tags:
             check(row_tags == ROW_TAGS, "%s: a budget row holds %r" % (path, row_tags))
             cat = [x for x in tr.iter(W + "sdt") if sdt_tag(x) == "xh:budget.category"][0]
-            rows.append(w_text(cat.find(W + "sdtContent")))
+            rows.append(wtext(cat.find(W + "sdtContent")))
     check(rows == cats, "%s: budget rows %r, programme.xml allows %r" % (path, rows, cats))
-    for tr in root.iter(W + "tr"):
-        trpr = tr.find(W + "trPr")
-        check(trpr is not None and trpr.find(W + "cantSplit") is not None,
-              "%s: a table row may split across pages" % path)
+    check(not split_rows(root), "%s: a table row may split across pages" % path)
     # custom properties
     want = {"xhgen.year": str(pk.year), "xhgen.society": s["id"], "xhgen.record": s["id"],
             "xhgen.application": "%d-%s" % (pk.year, s["id"]), "xhgen.stage": "pack",
@@ -314,7 +303,7 @@ def check_notice(ctx, pk, path):
     problems = ctx.check_package(path)
     check(not problems, "%s: docxtext --check: %r" % (path, problems))
     with zipfile.ZipFile(path) as z:
-        text = w_text(ET.fromstring(z.read("word/document.xml")))
+        text = wtext(ET.fromstring(z.read("word/document.xml")))
         props = custom_props(z)
     pr = pk.prog
     want = ["%d年度" % pk.year] + [yuan(pr["caps"][c]) for c in ("A", "B", "推广")]
@@ -511,7 +500,7 @@ def t_pack_small_year(ctx, d):
     check(sorted(forms) == ["P01", "P04", "P05"], "forms for %r" % sorted(forms))
     # 3 allowed categories, their own caps, the 须知 from this programme.xml
     with zipfile.ZipFile(os.path.join(pk.dir, "申报须知.docx")) as z:
-        text = w_text(ET.fromstring(z.read("word/document.xml")))
+        text = wtext(ET.fromstring(z.read("word/document.xml")))
     for w in ["45,000.00", "18,000.00", "15,000.00", "2026年4月15日", "罚款、人员工资", "王小明",
               "党建、学术交流、科学普及"]:
         check(w in text, "申报须知: no %r" % w)
@@ -631,17 +620,16 @@ def t_pack_libreoffice(ctx, d):
     for label, _, want in PDFS:
         pdf = os.path.splitext(docs[label])[0] + ".pdf"
         check(os.path.exists(pdf), "%s: LibreOffice wrote no PDF: %s" % (label, (p.stdout + p.stderr)[-300:]))
-        t = __import__("subprocess").run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
-                                         check=True).stdout.decode("utf-8")
-        flat = re.sub(r"\s+", "", t)
+        t = pdf_text(pdf)
+        flat = squash(t)
         for w in want:
-            check(re.sub(r"\s+", "", w) in flat, "%s: the PDF does not show %r" % (label, w))
+            check(squash(w) in flat, "%s: the PDF does not show %r" % (label, w))
         problems = layout.check_margins(pdf)
         check(not problems, "%s: %d layout problems: %s" % (label, len(problems), problems[:3]))
         if label != "notice":
             # the cover is one page without a number; 填报说明 is page — 1 —
             pages = t.split("\f")
-            cover, first = re.sub(r"\s+", "", pages[0]), re.sub(r"\s+", "", pages[1])
+            cover, first = squash(pages[0]), squash(pages[1])
             check("项目申报书" in cover and "科学技术协会制" in cover and re.search(r"[〇一二三四五六七八九]{4}年$", cover),
                   "%s: the cover is not one page: %r" % (label, pages[0][-200:]))
             check(not re.search(r"—\d+—", cover), "%s: the cover has a page number" % label)
@@ -654,8 +642,5 @@ def t_pack_libreoffice(ctx, d):
 
 def run(ctx):
     del PDFS[:]
-    for fn in TESTS:
-        name = fn.__name__[2:]
-        if name == "pack_libreoffice" and ctx.asan:
-            continue  # LibreOffice has nothing to do with the sanitizers
-        ctx.case(name, fn, ctx, ctx.fresh(name))
+    # LibreOffice has nothing to do with the sanitizers
+    TESTS.run(ctx, skip=["pack_libreoffice"] if ctx.asan else ())
