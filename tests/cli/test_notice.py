@@ -17,7 +17,6 @@ the last case; the sample year's notice is rendered to PNG in tests/out/artefact
 import csv
 import datetime
 import html.parser
-import io
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
-from cases import Cases, listing  # noqa: E402
+from cases import Cases, csv_text, listing  # noqa: E402
 from docxcheck import W, check_pdfs, docx_layout_problems, wtext  # noqa: E402
 import layout  # noqa: E402
 
@@ -320,15 +319,6 @@ def valid_code(prefix17):
     return prefix17 + alpha[(31 - s % 31) % 31]
 
 
-def _csv(fields, rows):
-    b = io.StringIO()
-    w = csv.writer(b, lineterminator="\r\n")
-    w.writerow(fields)
-    for r in rows:
-        w.writerow([r[f] for f in fields])
-    return b.getvalue()
-
-
 def year(d, start="2025-06-10", days=5, contact=None, calendar=CAL_2025, apps=APPS):
     """A 2025 year folder under d where every application passes and is proposed."""
     y = os.path.join(d, "year")
@@ -353,11 +343,11 @@ def year(d, start="2025-06-10", days=5, contact=None, calendar=CAL_2025, apps=AP
         "programme.xml": PROGRAMME.format(
             start="<publicity_start>%s</publicity_start>" % start if start else "", days=days,
             contact="".join("<%s>%s</%s>" % (k, v, k) for k, v in contact.items() if v)),
-        "societies.csv": _csv(SOC_FIELDS, socs),
-        "applications.csv": _csv(APP_FIELDS, arows),
-        "budget_lines.csv": _csv(["application", "category", "amount", "note"], lines),
-        "scores.csv": _csv(["application", "expert", "score"], scores),
-        "calendar.csv": _csv(["date", "kind", "note"],
+        "societies.csv": csv_text(SOC_FIELDS, socs),
+        "applications.csv": csv_text(APP_FIELDS, arows),
+        "budget_lines.csv": csv_text(["application", "category", "amount", "note"], lines),
+        "scores.csv": csv_text(["application", "expert", "score"], scores),
+        "calendar.csv": csv_text(["date", "kind", "note"],
                              [{"date": a, "kind": b, "note": c} for a, b, c in sorted(calendar)]),
     }
     for name, text in files.items():

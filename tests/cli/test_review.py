@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
-from cases import Cases, listing  # noqa: E402
+from cases import Cases, csv_text, listing  # noqa: E402
 from xlsxread import M, R_ID, PKG_REL, _text, _col  # noqa: E402,F401
 
 TESTS = Cases()
@@ -234,15 +234,6 @@ def app(aid, society, cls, amount, submitted="2026-03-15", **kw):
     return r
 
 
-def _csv(fields, rows):
-    b = io.StringIO()
-    w = csv.writer(b, lineterminator="\r\n")
-    w.writerow(fields)
-    for r in rows:
-        w.writerow([r[f] for f in fields])
-    return b.getvalue()
-
-
 def year(d, socs, apps, scores, budget="1,000,000", class_budgets=""):
     """A year folder under d: scores is {application: [score, ...]}; every application gets one
     budget line of its whole amount in an allowed category."""
@@ -251,12 +242,12 @@ def year(d, socs, apps, scores, budget="1,000,000", class_budgets=""):
     os.makedirs(y)
     files = {
         "programme.xml": PROGRAMME.format(budget=budget, class_budgets=class_budgets),
-        "societies.csv": _csv(SOC_FIELDS, socs),
-        "applications.csv": _csv(APP_FIELDS, apps),
-        "budget_lines.csv": _csv(["application", "category", "amount", "note"],
+        "societies.csv": csv_text(SOC_FIELDS, socs),
+        "applications.csv": csv_text(APP_FIELDS, apps),
+        "budget_lines.csv": csv_text(["application", "category", "amount", "note"],
                                  [{"application": a["id"], "category": "学术交流", "amount": a["amount"],
                                    "note": "会务费"} for a in apps]),
-        "scores.csv": _csv(["application", "expert", "score"],
+        "scores.csv": csv_text(["application", "expert", "score"],
                            [{"application": a, "expert": "专家%d" % (k + 1), "score": s}
                             for a, ss in scores.items() for k, s in enumerate(ss)]),
     }
