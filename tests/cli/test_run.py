@@ -300,12 +300,7 @@ def t_killed_run(ctx, d):
         return {s: {f: sha(os.path.join(base, s, f)) for f in sorted(os.listdir(os.path.join(base, s)))
                     if not f.startswith(".")} for s in STAGES}
     old = snap(y)
-    # another issuer changes every document of every stage
-    prog = os.path.join(yd, "programme.xml")
-    with open(prog, encoding="utf-8") as f:
-        text = f.read()
-    with open(prog, "w", encoding="utf-8") as f:
-        f.write(re.sub(r"<issuer>[^<]*</issuer>", "<issuer>威海市科学技术协会（测试）</issuer>", text))
+    another_issuer(yd)
     check(ctx.xh("run", yd, "-o", ref, timeout=600).returncode == 0, "reference run failed")
     new = snap(os.path.join(ref, year_of(yd)))
     for s in STAGES:
@@ -327,6 +322,15 @@ def t_killed_run(ctx, d):
     check(not left, "temporaries left after a complete run: %s" % left)
 
 
+def another_issuer(yd):
+    """Another issuer in yd's programme.xml: every document of every stage changes."""
+    prog = os.path.join(yd, "programme.xml")
+    with open(prog, encoding="utf-8") as f:
+        text = f.read()
+    with open(prog, "w", encoding="utf-8") as f:
+        f.write(re.sub(r"<issuer>[^<]*</issuer>", "<issuer>威海市科学技术协会（测试）</issuer>", text))
+
+
 def _changed_year(ctx, d):
     """A copy of input/ run once into out/, then changed (another issuer, so every stage's
     output changes), with the new complete output in ref/; returns (year, out, old, new)."""
@@ -334,11 +338,7 @@ def _changed_year(ctx, d):
     shutil.copytree(INPUT, yd)
     out, ref = os.path.join(d, "out"), os.path.join(d, "ref")
     check(ctx.xh("run", yd, "-o", out, timeout=600).returncode == 0, "first run failed")
-    prog = os.path.join(yd, "programme.xml")
-    with open(prog, encoding="utf-8") as f:
-        text = f.read()
-    with open(prog, "w", encoding="utf-8") as f:
-        f.write(re.sub(r"<issuer>[^<]*</issuer>", "<issuer>威海市科学技术协会（测试）</issuer>", text))
+    another_issuer(yd)
     check(ctx.xh("run", yd, "-o", ref, timeout=600).returncode == 0, "reference run failed")
     return yd, out, ref
 
