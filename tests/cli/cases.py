@@ -6,11 +6,8 @@
     run = TESTS.run            # the module's run(ctx): each case in a fresh folder of its name
 
 A case t_xxx is named prefix + "xxx" and gets ctx.fresh(under…, that name with "/" as "-").
-listing(d) is what a case finds written below a folder; csv_text(fields, rows) a CSV file of a
-year folder, as the cases write them.
+listing(d) is what a case finds written below a folder.
 """
-import csv
-import io
 import os
 
 
@@ -21,17 +18,6 @@ def listing(d):
         out += [os.path.relpath(os.path.join(base, f), d) for f in files]
     return sorted(out)
 
-
-
-def csv_text(fields, rows):
-    """CSV text with CRLF line ends, quoted where needed: a header of fields, then each row
-    (a dict) as its values of fields."""
-    b = io.StringIO()
-    w = csv.writer(b, lineterminator="\r\n")
-    w.writerow(fields)
-    for r in rows:
-        w.writerow([r[f] for f in fields])
-    return b.getvalue()
 
 
 class Cases(list):

@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 import docxbuild as db  # noqa: E402
 from run import check  # noqa: E402
 from cases import Cases  # noqa: E402
+from yearfiles import valid_code  # noqa: E402
 
 TESTS = Cases()
 test = TESTS.add
@@ -48,13 +49,6 @@ def year(d, files):
         with open(os.path.join(y, name), mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(content)
     return y
-
-
-def valid_code(prefix17):
-    alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(alpha.index(c) * wi for c, wi in zip(prefix17, w))
-    return prefix17 + alpha[(31 - s % 31) % 31]
 
 
 def societies_csv():

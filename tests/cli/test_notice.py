@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
-from cases import Cases, csv_text, listing  # noqa: E402
+from cases import Cases, listing  # noqa: E402
+from yearfiles import APP_FIELDS, SOC_FIELDS, csv_text, valid_code  # noqa: E402
 from docxcheck import W, check_pdfs, docx_layout_problems, wtext  # noqa: E402
 import layout  # noqa: E402
 
@@ -298,25 +299,12 @@ CAL_2025 = ([("2025-01-01", "休", "元旦")]
 CAL_2026 = [("2026-01-01", "休", "元旦"), ("2026-01-02", "休", "元旦"), ("2026-01-03", "休", "元旦"),
             ("2026-01-04", "班", "元旦调休上班")]
 
-SOC_FIELDS = ["id", "name", "credit_code", "industry", "phone", "email", "members", "party_org",
-              "party_quarters", "party_four_haves", "council_complete", "last_election", "term_years",
-              "election_extension", "office", "independent_accounts", "inspection", "violation",
-              "absences"]
-APP_FIELDS = ["id", "society", "title", "class", "amount", "start", "end", "submitted",
-              "materials_complete", "materials_authentic"]
 # (id, society, class, amount, the mean score: the ranking)
 APPS = [("N1", "S01", "A", "30000.50", "90"), ("N2", "S02", "B", "20000", "88"),
         ("N3", "S03", "A", "50000", "86"), ("N4", "S04", "推广", "12345.67", "84"),
         ("N5", "S05", "B", "15000", "82")]
 SOC_NAMES = {"S01": "威海市测试机械学会", "S02": "威海市测试<医学>&学会", "S03": "威海市测试海洋学会",
              "S04": "威海市测试计算机学会", "S05": "威海市测试水产学会"}
-
-
-def valid_code(prefix17):
-    alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(alpha.index(c) * wi for c, wi in zip(prefix17, w))
-    return prefix17 + alpha[(31 - s % 31) % 31]
 
 
 def year(d, start="2025-06-10", days=5, contact=None, calendar=CAL_2025, apps=APPS):

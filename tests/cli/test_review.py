@@ -19,7 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import check  # noqa: E402
-from cases import Cases, csv_text, listing  # noqa: E402
+from cases import Cases, listing  # noqa: E402
+from yearfiles import APP_FIELDS, SOC_FIELDS, csv_text, valid_code  # noqa: E402
 from xlsxread import M, R_ID, PKG_REL, _text, _col  # noqa: E402,F401
 
 TESTS = Cases()
@@ -182,13 +183,6 @@ class Review:
 
 # -- building small years --------------------------------------------------------
 
-def valid_code(prefix17):
-    alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    s = sum(alpha.index(c) * wi for c, wi in zip(prefix17, w))
-    return prefix17 + alpha[(31 - s % 31) % 31]
-
-
 PROGRAMME = """<?xml version="1.0" encoding="UTF-8"?>
 <programme>
   <year>2026</year>
@@ -203,13 +197,6 @@ PROGRAMME = """<?xml version="1.0" encoding="UTF-8"?>
   <key_industries><industry>新一代信息技术</industry><industry>先进装备与智能制造</industry></key_industries>
 </programme>
 """
-
-SOC_FIELDS = ["id", "name", "credit_code", "industry", "phone", "email", "members", "party_org",
-              "party_quarters", "party_four_haves", "council_complete", "last_election", "term_years",
-              "election_extension", "office", "independent_accounts", "inspection", "violation",
-              "absences"]
-APP_FIELDS = ["id", "society", "title", "class", "amount", "start", "end", "submitted",
-              "materials_complete", "materials_authentic"]
 
 
 def soc(sid, industry="", **kw):
