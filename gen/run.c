@@ -84,9 +84,6 @@ typedef struct {
 	char *yeardir;               /* OUT/<year> */
 	S_out *outs;
 	size_t nouts, cap;
-	char **in_name;              /* the inputs: programme.xml and record files */
-	char (*in_sha)[XH_SHA256_HEX];
-	size_t nin;
 	xh_buf log;                  /* run-report.txt */
 	xh_diag *diag;
 } S_run;
@@ -156,29 +153,6 @@ static const char *S_base(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* programme.xml and the record files the year read, with their hashes */
-static xh_err S_inputs(S_run *R)
-{
-	const xh_year *y = R->y;
-	size_t nf = sizeof(y->file) / sizeof(y->file[0]);
-	R->in_name = xcalloc(nf + 1, sizeof(char *));
-	R->in_sha = xcalloc(nf + 1, sizeof(*R->in_sha));
-	for (size_t i = 0; i <= nf; i++) {
-		char *p = i == 0 ? xasprintf("%s/programme.xml", y->dir)
-		                 : (y->file[i - 1] ? xstrdup(y->file[i - 1]) : NULL);
-		if (!p)
-			continue;
-		if (xh_sha256_file(p, R->in_sha[R->nin]) != 0) {
-			xh_diag_add(R->diag, 0, "%s: cannot read: %s", p, strerror(errno));
-			free(p);
-			return XH_ESYS;
-		}
-		R->in_name[R->nin++] = xstrdup(S_base(p));
-		free(p);
-	}
-	return XH_OK;
-}
-
 /* Writes path with the bytes of b: temporary name, fsync, rename. */
 static xh_err S_write_atomic(S_run *R, const char *path, const xh_buf *b)
 {
@@ -202,11 +176,11 @@ static xh_err S_manifest(S_run *R)
 	xh_buf b = XH_BUF_INIT;
 	xh_buf_adds(&b, "\xEF\xBB\xBF" "kind,path,sha256,size,from\r\n");
 	xh_buf all = XH_BUF_INIT;
-	for (size_t i = 0; i < R->nin; i++) {
-		char *path = xasprintf("%s", R->in_name[i]);
+	for (size_t i = 0; i < R->y->ninputs; i++) {
+		char *path = xasprintf("%s", R->y->inputs[i].name);
 		xh_buf_adds(&b, "input,");
 		xh_buf_csv_field(&b, path, 0);
-		xh_buf_printf(&b, ",%s,,\r\n", R->in_sha[i]);
+		xh_buf_printf(&b, ",%s,,\r\n", R->y->inputs[i].sha256);
 		xh_buf_printf(&all, "%s%s", i ? " " : "", path);
 		free(path);
 	}
@@ -853,7 +827,7 @@ xh_err xh_run_year(const char *dir, const char *out, const xh_run_opts *o, FILE 
 	R.o = o;
 	R.diag = diag;
 	R.yeardir = xasprintf("%s/%d", out, y->prog.year);
-	xh_err rc = S_inputs(&R);
+	xh_err rc = XH_OK;
 	size_t nrec = 0;
 	for (size_t i = 0; i < sizeof(y->file) / sizeof(y->file[0]); i++)
 		nrec += y->file[i] != NULL;
@@ -927,10 +901,6 @@ xh_err xh_run_year(const char *dir, const char *out, const xh_run_opts *o, FILE 
 		free(R.outs[i].tmpl);
 	}
 	free(R.outs);
-	for (size_t i = 0; i < R.nin; i++)
-		free(R.in_name[i]);
-	free(R.in_name);
-	free(R.in_sha);
 	xh_buf_free(&R.log);
 	free(R.yeardir);
 	xh_year_free(y);

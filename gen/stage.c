@@ -134,35 +134,6 @@ static const char *S_base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* "FILE\tSHA256\n" per input file, programme.xml first, then the record
- * files the year read in schema order (y->file[]): a document's inputs
- * are what its command loaded, so a stage that does not read the ledger
- * does not change its hash when the ledger changes.  Names only, not the
- * folder: the same year copied elsewhere hashes the same. */
-static int S_inputs(const xh_year *y, char hex[XH_SHA256_HEX], xh_diag *diag)
-{
-	xh_sha256 *h = xh_sha256_new();
-	char *prog = xasprintf("%s/programme.xml", y->dir);
-	int rc = 0;
-	for (size_t i = 0; i <= 16 && rc == 0; i++) {
-		const char *p = i == 0 ? prog : y->file[i - 1];
-		if (!p)
-			continue;
-		char fh[XH_SHA256_HEX];
-		if (xh_sha256_file(p, fh) != 0) {
-			xh_diag_add(diag, 0, "%s: cannot read: %s", p, strerror(errno));
-			rc = -1;
-			break;
-		}
-		char *line = xasprintf("%s\t%s\n", S_base(p), fh);
-		xh_sha256_add(h, line, strlen(line));
-		free(line);
-	}
-	free(prog);
-	xh_sha256_done(h, hex);
-	return rc;
-}
-
 /* What a killed run of this stage left beside its folder: .NAME.xhgen-PID
  * (new output never swapped in: removed) and .NAME.xhgen-PID.old (the
  * previous output moved aside where the folders could not be exchanged:
@@ -207,10 +178,7 @@ xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh
 	while (olen > 1 && out[olen - 1] == '/')
 		olen--; /* "out/" names the same folder as "out" */
 	s->dir = xasprintf("%.*s/%s/%s", (int)olen, out, s->year, name);
-	if (S_inputs(y, s->inputs, diag) != 0) {
-		xh_stage_free(s);
-		return NULL;
-	}
+	memcpy(s->inputs, y->inputs_sha256, XH_SHA256_HEX);
 	s->parent = xasprintf("%.*s/%s", (int)olen, out, s->year);
 	s->work = xasprintf("%s/.%s.xhgen-%ld", s->parent, name, (long)getpid());
 	/* the folders this stage makes, so that a stage that fails leaves none */

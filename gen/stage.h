@@ -60,8 +60,9 @@ typedef struct xh_stage_file {
 
 /* Starts stage `name` of year y under out: creates OUT/<year>/<name>/ and
  * removes temporaries a killed earlier run left there.  NULL (with the
- * reason in diag) when the folder cannot be made or an input file cannot
- * be read for the inputs' hash (both XH_ESYS).  y must outlive the stage. */
+ * reason in diag) when the folder cannot be made (XH_ESYS).  The inputs'
+ * hash is the year's (y->inputs_sha256, xh_year_hash_inputs).  y must
+ * outlive the stage. */
 xh_stage *xh_stage_begin(const xh_year *y, const char *out, const char *name, xh_diag *diag);
 /* Renames everything written into place, removes the plain files that are
  * not hidden and that this run did not write (the folder is the stage's;

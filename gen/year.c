@@ -6,6 +6,7 @@
  * not report errors again: they cannot fail on a checked folder.
  */
 #include "year.h"
+#include "hash.h"
 #include "check.h"
 #include "rows.h"
 #include "schema.h"
@@ -14,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -577,7 +579,40 @@ xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag)
 		free(p);
 	}
 	free(ax.ix);
+	if (xh_year_hash_inputs(y, diag) != 0) {
+		xh_year_free(y);
+		return NULL;
+	}
 	return y;
+}
+
+int xh_year_hash_inputs(xh_year *y, xh_diag *diag)
+{
+	size_t nf = sizeof(y->file) / sizeof(y->file[0]);
+	y->inputs = xcalloc(nf + 1, sizeof(*y->inputs));
+	xh_sha256 *h = xh_sha256_new();
+	char *prog = xasprintf("%s/programme.xml", y->dir);
+	int rc = 0;
+	for (size_t i = 0; i <= nf && rc == 0; i++) {
+		const char *p = i == 0 ? prog : y->file[i - 1];
+		if (!p)
+			continue;
+		xh_year_input *in = &y->inputs[y->ninputs];
+		if (xh_sha256_file(p, in->sha256) != 0) {
+			xh_diag_add(diag, 0, "%s: cannot read: %s", p, strerror(errno));
+			rc = -1;
+			break;
+		}
+		const char *slash = strrchr(p, '/');
+		in->name = xstrdup(slash ? slash + 1 : p);
+		y->ninputs++;
+		char *line = xasprintf("%s\t%s\n", in->name, in->sha256);
+		xh_sha256_add(h, line, strlen(line));
+		free(line);
+	}
+	free(prog);
+	xh_sha256_done(h, y->inputs_sha256);
+	return rc;
 }
 
 void xh_year_free(xh_year *y)
@@ -587,6 +622,9 @@ void xh_year_free(xh_year *y)
 	free(y->dir);
 	for (size_t i = 0; i < 16; i++)
 		free(y->file[i]);
+	for (size_t i = 0; i < y->ninputs; i++)
+		free(y->inputs[i].name);
+	free(y->inputs);
 	xh_programme *p = &y->prog;
 	free(p->issuer);
 	free(p->department);

@@ -140,6 +140,13 @@ typedef struct xh_programme {
 	size_t nforbidden;
 } xh_programme;
 
+/* An input file of the year: its base name (the same year copied
+ * elsewhere hashes the same) and the SHA-256 of its bytes, hex. */
+typedef struct xh_year_input {
+	char *name;
+	char sha256[65];
+} xh_year_input;
+
 typedef struct xh_year {
 	char *dir;
 	char *file[16];      /* by record type index of schema.c: the file read, or NULL */
@@ -164,6 +171,10 @@ typedef struct xh_year {
 	size_t nineligible;
 	xh_calday *calendar;
 	size_t ncalendar;
+	/* the files read, with their hashes (xh_year_hash_inputs) */
+	xh_year_input *inputs;
+	size_t ninputs;
+	char inputs_sha256[65]; /* over the lines "NAME\tSHA256\n" of inputs, in order */
 } xh_year;
 
 /* What to load besides the settings, societies, applications, budget
@@ -182,6 +193,11 @@ extern const size_t xh_ndefault_forbidden;
  * expenditures file is read only when XH_YEAR_SPENDING asks for it. */
 xh_year *xh_year_load(const char *dir, unsigned what, xh_diag *diag);
 void xh_year_free(xh_year *y);
+/* Hashes programme.xml and the record files y->file[] (in that order) into
+ * y->inputs and y->inputs_sha256, once: every stage's provenance and run's
+ * manifest read them, rather than each hashing the files again.
+ * xh_year_load() calls it; 0, or -1 with the reason in diag. */
+int xh_year_hash_inputs(xh_year *y, xh_diag *diag);
 
 /* The class's name as SCHEMA.md writes it: "A", "B", "推广". */
 const char *xh_class_name(int cls);

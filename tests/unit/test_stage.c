@@ -415,6 +415,9 @@ static xh_year *fake_year(const char *dir)
 	y->prog.year = 2025;
 	y->file[0] = xasprintf("%s/societies.csv", dir);
 	write_file(y->file[0], "id,name\nS01,甲\n");
+	xh_diag d = {0};
+	xh_year_hash_inputs(y, &d);
+	xh_diag_free(&d);
 	return y;
 }
 
@@ -422,6 +425,9 @@ static void free_year(xh_year *y)
 {
 	free(y->dir);
 	free(y->file[0]);
+	for (size_t i = 0; i < y->ninputs; i++)
+		free(y->inputs[i].name);
+	free(y->inputs);
 	free(y);
 }
 
