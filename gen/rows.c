@@ -11,31 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-void xhr_trim(const char **ps, size_t *pn)
-{
-	const unsigned char *s = (const unsigned char *)*ps;
-	size_t n = *pn;
-	for (;;) {
-		if (n && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))) {
-			s++, n--;
-		} else if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) {
-			s += 3, n -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
-			n--;
-		else if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80)
-			n -= 3;
-		else
-			break;
-	}
-	*ps = (const char *)s;
-	*pn = n;
-}
-
 static char *S_vmsg(xh_rows *r, unsigned long row, unsigned long line, const char *fmt,
                     va_list ap)
 {
@@ -97,7 +72,7 @@ int xhr_set_header(xh_rows *r, const xh_cell *cells, size_t n, unsigned long row
 	for (size_t i = 0; i < n; i++) {
 		const char *s = cells[i].s;
 		size_t len = cells[i].n;
-		xhr_trim(&s, &len);
+		xh_trim(&s, &len);
 		if (len)
 			last = i + 1;
 	}
@@ -105,7 +80,7 @@ int xhr_set_header(xh_rows *r, const xh_cell *cells, size_t n, unsigned long row
 	for (size_t i = 0; i < last; i++) {
 		const char *s = cells[i].s;
 		size_t len = cells[i].n;
-		xhr_trim(&s, &len);
+		xh_trim(&s, &len);
 		if (!len) {
 			char col[8];
 			xhr_err(r, row, line, "column %s (%zu) has an empty header; every column "
@@ -121,7 +96,7 @@ int xhr_set_header(xh_rows *r, const xh_cell *cells, size_t n, unsigned long row
 	for (size_t i = 0; i < last; i++) {
 		const char *s = cells[i].s;
 		size_t len = cells[i].n;
-		xhr_trim(&s, &len);
+		xh_trim(&s, &len);
 		r->hdr[i] = xstrndup(s, len);
 	}
 	return 0;

@@ -328,7 +328,7 @@ static void S_field(void *field, size_t n, void *data)
 	/* Only a quoted field holds line breaks. */
 	if (n && (memchr(s, '\n', n) || memchr(s, '\r', n)))
 		c->cur_breaks += S_breaks(s, n);
-	xhr_trim(&s, &n);
+	xh_trim(&s, &n);
 	size_t idx = c->cur_n++;
 	if (n)
 		c->cur_last = idx + 1;

@@ -9,6 +9,7 @@
 #ifndef XH_ROWS_IMPL_H
 #define XH_ROWS_IMPL_H
 
+#include "fmt.h"
 #include "rows.h"
 
 /* Excel's limit (column XFD); more is a broken file, not a record type. */
@@ -28,9 +29,8 @@ struct xh_rows {
 	void *impl;
 };
 
-/* Trims ASCII white space and U+3000 at both ends (as xh_trim() in
- * fmt.c does; kept here so the readers stand alone). */
-void xhr_trim(const char **s, size_t *n);
+/* Cells and headers are trimmed with fmt.h's xh_trim() (ASCII white space
+ * and U+3000), the one trim of the records' grammar. */
 
 /* Adds "PATH: …", "PATH:ROW: …" or "PATH:ROW (line LINE): …" to r->diag:
  * row 0 is a whole-file problem, line 0 or line == row gives no

@@ -444,7 +444,7 @@ static int S_load_styles(S_xlsx *x, const char *part)
 
 static void S_sst_push(S_xlsx *x, const char *s, size_t n)
 {
-	xhr_trim(&s, &n);
+	xh_trim(&s, &n);
 	if (x->nsst == x->capsst) {
 		XH_GROW(x->sst_off, x->capsst, x->nsst + 1);
 		x->sst_len = xrealloc(x->sst_len, x->capsst * sizeof(*x->sst_len));
@@ -684,7 +684,7 @@ static int S_cell_end(S_xlsx *x)
 	size_t n = x->val.len;
 	const char *t = x->ctype;
 	S_xc c = {NULL, 0, 0, XH_CELL_EMPTY, 0};
-	xhr_trim(&s, &n);
+	xh_trim(&s, &n);
 	if (!n && strcmp(t, "e")) {
 		/* no value (a formula never calculated, or a styled blank) */
 	} else if (!strcmp(t, "s")) {

@@ -76,7 +76,7 @@ static int S_next(xh_rows *r, xh_row *row)
 			xmlChar *v = xmlNodeGetContent(f);
 			const char *s = v ? (const char *)v : "";
 			size_t n = strlen(s);
-			xhr_trim(&s, &n);
+			xh_trim(&s, &n);
 			if (col != SIZE_MAX && n) {
 				x->off[col] = x->text.len;
 				x->len[col] = n;
